@@ -1,0 +1,2 @@
+# Empty compiler generated dependencies file for util_test_vector.
+# This may be replaced when dependencies are built.

@@ -1,0 +1,2 @@
+# Empty dependencies file for util_test_vector.
+# This may be replaced when dependencies are built.

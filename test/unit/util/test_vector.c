@@ -1,0 +1,66 @@
+/* test_vector.c -- tn_vector / tn_chunk / tn_str basics. */
+#include "tn_test.h"
+#include "util/vector.h"
+#include "util/sbuf.h"
+
+static void test_str_inline_and_heap(void)
+{
+    tn_vector *v = tn_vector_new(tn_type_make(TN_T_VARCHAR), 4);
+    CHECK(v != NULL);
+    tn_str *s = v->data;
+    CHECK(tn_vector_add_string(v, "short", 5, &s[0]) == TN_OK);
+    CHECK(tn_vector_add_string(v, "a much longer string value", 26, &s[1]) == TN_OK);
+    CHECK(s[0].len == 5 && memcmp(tn_str_data(&s[0]), "short", 5) == 0);
+    CHECK(s[1].len == 26 && memcmp(tn_str_data(&s[1]), "a much longer string value", 26) == 0);
+    CHECK(!tn_str_eq(&s[0], &s[1]));
+    CHECK(tn_str_cmp(&s[0], &s[1]) > 0);
+    tn_vector_unref(v);
+}
+
+static void test_nulls_and_flatten(void)
+{
+    tn_vector *d = tn_vector_new(tn_type_make(TN_T_INT32), 3);
+    int32_t *dv = d->data;
+    dv[0] = 10, dv[1] = 20, dv[2] = 30;
+    tn_vector *v = tn_vector_new(tn_type_make(TN_T_INT32), 8);
+    tn_vector_set_dict(v, d);
+    uint32_t *idx = v->data;
+    for (uint32_t i = 0; i < 8; i++)
+        idx[i] = i % 3;
+    CHECK(tn_vector_set_null(v, 4) == TN_OK);
+    CHECK(tn_vector_is_null(v, 4));
+    CHECK(tn_vector_flatten(v, 8) == TN_OK);
+    CHECK(v->kind == TN_VEC_FLAT);
+    CHECK_EQ_INT(((int32_t *)v->data)[5], 30);
+    CHECK(tn_vector_is_null(v, 4));
+    CHECK(!tn_vector_is_null(v, 3));
+    tn_vector_unref(v);
+    tn_vector_unref(d);
+}
+
+static void test_const_view(void)
+{
+    tn_vector *src = tn_vector_new(tn_type_make(TN_T_INT64), 2);
+    ((int64_t *)src->data)[1] = 7;
+    tn_vector *c = tn_vector_new(tn_type_make(TN_T_INT64), 16);
+    CHECK(tn_vector_set_const_from(c, src, 1) == TN_OK);
+    tn_vview vw;
+    tn_vector_view(c, 16, &vw);
+    CHECK_EQ_INT(((const int64_t *)vw.data)[tn_vview_index(&vw, 13)], 7);
+    CHECK(tn_vview_valid(&vw, 13));
+    tn_vector_unref(src);
+    tn_vector_unref(c);
+}
+
+static void test_sbuf(void)
+{
+    tn_sbuf s = TN_SBUF_INIT;
+    tn_sbuf_printf(&s, "%d-%s", 42, "x");
+    tn_sbuf_putc(&s, '!');
+    CHECK_EQ_STR(tn_sbuf_str(&s), "42-x!");
+    char *t = tn_sbuf_take(&s);
+    CHECK_EQ_STR(t, "42-x!");
+    tn_free(t);
+}
+
+TEST_MAIN(test_str_inline_and_heap, test_nulls_and_flatten, test_const_view, test_sbuf)
