@@ -95,6 +95,7 @@ libtarn.so: /usr/lib/x86_64-linux-gnu/libz.so
 libtarn.so: /usr/lib/x86_64-linux-gnu/libbrotlidec.so
 libtarn.so: /usr/lib/x86_64-linux-gnu/libbrotlienc.so
 libtarn.so: /usr/lib/x86_64-linux-gnu/libxxhash.so
+libtarn.so: /usr/lib/x86_64-linux-gnu/libjansson.so
 libtarn.so: CMakeFiles/tarn_shared.dir/link.txt
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_1) "Linking C shared library libtarn.so"
 	$(CMAKE_COMMAND) -E cmake_link_script CMakeFiles/tarn_shared.dir/link.txt --verbose=$(VERBOSE)

@@ -100,6 +100,7 @@ util_test_vector: /usr/lib/x86_64-linux-gnu/libz.so
 util_test_vector: /usr/lib/x86_64-linux-gnu/libbrotlidec.so
 util_test_vector: /usr/lib/x86_64-linux-gnu/libbrotlienc.so
 util_test_vector: /usr/lib/x86_64-linux-gnu/libxxhash.so
+util_test_vector: /usr/lib/x86_64-linux-gnu/libjansson.so
 util_test_vector: CMakeFiles/util_test_vector.dir/link.txt
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_2) "Linking C executable util_test_vector"
 	$(CMAKE_COMMAND) -E cmake_link_script CMakeFiles/util_test_vector.dir/link.txt --verbose=$(VERBOSE)
