@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# test.sh -- README quick start, command 2: install what is missing, then build and run the whole
+# test suite twice: a normal build (build/) and an ASan+UBSan build (build-asan/).
+# Exit status is non-zero if any build warns (warnings are errors) or any test fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+jobs=$(nproc 2>/dev/null || echo 2)
+status=0
+for kind in normal asan; do
+    echo "=== $kind build ==="
+    ./scripts/build.sh "$kind"
+    dir=build; [ "$kind" = asan ] && dir=build-asan
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+    export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    if ! ctest --test-dir "$dir" --output-on-failure -j "$jobs"; then
+        status=1
+    fi
+done
+if [ $status -ne 0 ]; then
+    echo "test.sh: FAILED" >&2
+else
+    echo "test.sh: all tests passed (normal and sanitizer builds)"
+fi
+exit $status
