@@ -7,7 +7,7 @@ kind=${1:-normal}
 jobs=$(nproc 2>/dev/null || echo 2)
 case "$kind" in
     normal) dir=build; flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo) ;;
-    release) dir=build; flags=(-DCMAKE_BUILD_TYPE=Release) ;;
+    release) dir=build-release; flags=(-DCMAKE_BUILD_TYPE=Release) ;;
     asan) dir=build-asan; flags=(-DCMAKE_BUILD_TYPE=Debug -DTARN_SANITIZE=ON) ;;
     *) echo "usage: $0 [normal|release|asan]" >&2; exit 2 ;;
 esac
