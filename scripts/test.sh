@@ -5,6 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
+# Peer engine for cross-checks (DuckDB from npm). Best effort: tests that need it skip without it.
+if command -v npm >/dev/null && [ ! -d bench/node_modules/@duckdb/node-api ]; then
+    (cd bench && timeout 300 npm install --no-audit --no-fund --silent @duckdb/node-api >/dev/null 2>&1) ||
+        echo "test.sh: could not install @duckdb/node-api; peer tests will skip"
+fi
 jobs=$(nproc 2>/dev/null || echo 2)
 status=0
 for kind in normal asan; do
