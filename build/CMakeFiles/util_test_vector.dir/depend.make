@@ -1,2 +1,0 @@
-# Empty dependencies file for util_test_vector.
-# This may be replaced when dependencies are built.
