@@ -110,6 +110,11 @@ TARN_API tarn_type tarn_stmt_column_type(const tarn_stmt *st, uint32_t col);
 /* SQL type name ("BIGINT", "DECIMAL(18,2)"); owned by the statement. */
 TARN_API const char *tarn_stmt_column_type_name(const tarn_stmt *st, uint32_t col);
 TARN_API int tarn_stmt_column_decimal(const tarn_stmt *st, uint32_t col, int *precision, int *scale);
+/* Unit of the int64 values of a TIME or TIMESTAMP column: TARN_UNIT_*; -1 for other columns. */
+#define TARN_UNIT_MICROS 0
+#define TARN_UNIT_MILLIS 1
+#define TARN_UNIT_NANOS 2
+TARN_API int tarn_stmt_column_time_unit(const tarn_stmt *st, uint32_t col);
 /* Fetch the next batch; *out = NULL when the result is exhausted. */
 TARN_API int tarn_stmt_fetch(tarn_stmt *st, tarn_batch **out);
 TARN_API void tarn_stmt_finalize(tarn_stmt *st); /* NULL-safe */

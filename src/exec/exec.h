@@ -102,6 +102,13 @@ typedef struct ex_func {
 int ex_func_resolve(const char *name, const tn_type *arg_types, uint32_t nargs, const ex_func **fn,
                     tn_type *cast_to, tn_err *err);
 
+/* Refine a resolved entry once the (cast) argument expressions are known: some result types
+ * depend on constant arguments, e.g. round(DECIMAL(p,s), 2) -> DECIMAL(p-s+3, 2) like
+ * PostgreSQL/DuckDB instead of keeping scale s. Returns fn itself when nothing changes (never
+ * NULL). The binder calls it after inserting the casts and before building the EX_FUNC node
+ * (whose type is then the returned entry's ret). */
+const ex_func *ex_func_specialize(const ex_func *fn, ex_expr *const *args, uint32_t nargs);
+
 /* Implicit/explicit casting rules. */
 bool ex_cast_allowed(tn_type from, tn_type to, bool implicit);
 /* Common supertype of a and b for comparison / CASE / COALESCE / IN / UNION (PostgreSQL rules:
@@ -156,6 +163,12 @@ struct ex_op {
 
 int ex_op_next(ex_op *op, tn_chunk **out, tn_err *err);
 void ex_op_free(ex_op *op);                              /* whole tree; NULL-safe */
+/* Memory convention of operators (op.c): an operator is ONE allocation (tn_calloc) whose first
+ * member is the ex_op. ex_op_free frees the children, then calls vt->destroy (which releases only
+ * what the operator owns besides the struct: chunks, expressions, buffers), then frees op->types
+ * and the struct itself. Constructors free their arguments (child, exprs) when they fail. */
+/* Set the cancel flag on op and its whole subtree (NULL clears it). */
+void ex_op_set_interrupt(ex_op *op, volatile int *flag);
 /* Indented operator tree with details, for EXPLAIN. */
 void ex_op_explain(const ex_op *op, tn_sbuf *out);
 /* Common base initialisation used by operator constructors: sets vt, copies types. */
@@ -175,6 +188,7 @@ ex_op *op_range_create(int64_t start, int64_t stop, int64_t step, bool inclusive
 ex_op *op_filter_create(ex_op *child, ex_expr *pred);
 ex_op *op_project_create(ex_op *child, ex_expr **exprs, uint32_t n);         /* takes exprs array */
 /* Output: group columns (in order) then one column per aggregate. ngroups == 0 => one row always. */
+/* Takes the groups and aggs arrays (tn_malloc'd) and the expressions in them; sets aggs[i].type. */
 ex_op *op_hashagg_create(ex_op *child, ex_expr **groups, uint32_t ngroups, ex_agg *aggs, uint32_t naggs);
 ex_op *op_sort_create(ex_op *child, ex_sort_key *keys, uint32_t nkeys);     /* takes keys array */
 ex_op *op_topn_create(ex_op *child, ex_sort_key *keys, uint32_t nkeys, uint64_t limit, uint64_t offset);

@@ -1,7 +1,7 @@
 /*
  * scan_parquet.h -- Parquet table source and its scan operator.
  *
- * ex_pq_source: the set of files behind `'file.parquet'` or `read_parquet('dir/*.parquet')`
+ * ex_pq_source: the set of files behind `'file.parquet'` or `read_parquet('dir/part-*.parquet')`
  * (globs expanded through the VFS, sorted), each opened once (footer parsed), with the unified
  * schema (column names and tarn types of the first file; every other file must have the same
  * column names with types castable... in issue 2: identical types, else a clear error naming the

@@ -90,4 +90,15 @@ int pq_bss_encode(const uint8_t *in, uint32_t count, uint32_t width, pq_bytes *o
 /* Minimum bits to represent max_value (0 for 0). */
 int pq_bit_width(uint32_t max_value);
 
+/* ---- additions (pqenc): bit packing helpers shared by rle.c and delta.c ---- */
+/* pq_bit_unpack32 when `avail` (>= count*width/8) bytes are readable at in: the fast path may load
+ * (never use) bytes past the packed data up to in + avail, so passing the real end of the buffer
+ * keeps whole runs on the fast path. */
+void pq_bit_unpack32_avail(const uint8_t *in, size_t avail, uint32_t *out, uint32_t count, int width);
+/* Same for 64-bit values, width 0..64 (DELTA_BINARY_PACKED INT64 miniblocks). */
+void pq_bit_unpack64(const uint8_t *in, size_t avail, uint64_t *out, uint32_t count, int width);
+/* Pack `count` (multiple of 8) values, each < 2^width (width 0..64), LSB-first into out, which
+ * receives exactly count*width/8 bytes. */
+void pq_bit_pack64(const uint64_t *in, uint32_t count, int width, uint8_t *out);
+
 #endif

@@ -82,6 +82,10 @@ typedef struct pq_stats {
     bool has_null_count;
     int64_t null_count;
     int64_t num_values;   /* values incl. nulls in the chunk */
+    /* additions (pqread): */
+    bool min_exact, max_exact; /* min/max are actual values (is_*_value_exact), not just bounds */
+    bool has_nan_count;   /* FLOAT/DOUBLE/FLOAT16: nan_count present (absent: NaNs may exist) */
+    int64_t nan_count;
 } pq_stats;
 int pq_column_stats(const pq_file *f, uint32_t rg, int leaf, pq_stats *out, tn_err *err);
 void pq_stats_free(pq_stats *s);
@@ -115,5 +119,16 @@ int pq_column_reader_next(pq_column_reader *r, uint32_t max_rows, tn_vector *out
 /* Skip n rows without materialising them. */
 int pq_column_reader_skip(pq_column_reader *r, uint64_t n, tn_err *err);
 void pq_column_reader_close(pq_column_reader *r); /* NULL-safe */
+
+/* ---- additions (pqread) ---- */
+/* Verify the optional CRC32 of every page read (default true). A mismatch is TN_CORRUPT
+ * "page CRC mismatch". Set before opening readers; read by every reader thread. */
+extern bool pq_verify_page_crc;
+/* Footer key/value metadata (FileMetaData field 5): entry count, and entry i as byte ranges
+ * borrowed from the file (valid while f lives; *value = NULL when the entry has no value).
+ * Returns false when i is out of range. */
+uint32_t pq_file_num_kv(const pq_file *f);
+bool pq_file_kv(const pq_file *f, uint32_t i, const char **key, uint32_t *key_len, const char **value,
+                uint32_t *value_len);
 
 #endif

@@ -7,13 +7,15 @@
  * comfortably in int64 (|days| < 2^60, far beyond any int32 DATE or int64 timestamp in any unit).
  *
  * Parsing follows the literal forms PostgreSQL and DuckDB accept:
- *   date       [+|-]Y{1,6}-M{1,2}-D{1,2}          (surrounding blanks allowed)
+ *   date       [+|-]Y{1,7}-M{1,2}-D{1,2}[ (BC)]    (surrounding blanks allowed; "(BC)" as DuckDB
+ *                                                   prints years <= 0: 0001 (BC) is ISO year 0)
  *   time       H{1,2}:MM[:SS[.f{1,9}]]           (24:00:00 allowed, as PostgreSQL/DuckDB do)
  *   timestamp  date [(' '|'T') time] [blanks] [Z | UTC | (+|-)HH[[:]MM[[:]SS]]]
  * Fraction digits beyond the target unit's precision are truncated (toward zero). Values that do
  * not fit the destination (int32 days, int64 units) are rejected, never wrapped.
  */
 #include "datetime.h"
+#include <string.h>
 
 #define DAYS_PER_ERA 146097
 #define SECS_PER_DAY 86400
@@ -144,16 +146,23 @@ static bool parse_date_part(cursor *c, int64_t *days)
     else
         eat(c, '+');
     int64_t y, mo, d;
-    if (!digits(c, 1, 6, &y))
+    if (!digits(c, 1, 7, &y))
         return false;
     if (c->p < c->end && is_digit(*c->p))
-        return false; /* more than 6 year digits */
+        return false; /* more than 7 year digits */
     if (!eat(c, '-') || !digits(c, 1, 2, &mo) || !eat(c, '-') || !digits(c, 1, 2, &d))
         return false;
     if (c->p < c->end && is_digit(*c->p))
         return false;
     if (neg)
         y = -y;
+    /* DuckDB's rendering of years <= 0: "0001-01-01 (BC)" is ISO year 0 */
+    if (c->end - c->p >= 5 && memcmp(c->p, " (BC)", 5) == 0) {
+        if (neg || y == 0)
+            return false;
+        c->p += 5;
+        y = 1 - y;
+    }
     if (mo < 1 || mo > 12 || d < 1 || d > tn_days_in_month(y, (int)mo))
         return false;
     *days = tn_days_from_civil(y, (int)mo, (int)d);

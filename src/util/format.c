@@ -12,8 +12,10 @@
  *    "inf"/"-inf", negative zero "-0.0".
  *  - FLOAT: the same with precisions 1..9 checked with strtof (0.1f prints "0.1").
  *  - DECIMAL: exact, exactly `scale` fractional digits, "0." prefix for |x| < 1 ("-0.05").
- *  - DATE: YYYY-MM-DD with at least four year digits; years <= 0 are printed ISO-8601 style with a
- *    minus sign ("-0001-03-01" is 2 BC, "0000-01-01" is 1 BC); years > 9999 use more digits.
+ *  - DATE: YYYY-MM-DD with at least four year digits; years > 9999 use more digits. Years <= 0
+ *    are printed as DuckDB does, counting BC years: ISO year 0 is "0001-01-01 (BC)", ISO -1 is
+ *    "0002-... (BC)" (format.h's "-0001" example predates this choice; the parser in datetime.c
+ *    reads both forms back). Timestamps put the time after the suffix: "0001-01-01 (BC) 10:00:00".
  *  - TIME: HH:MM:SS, then '.' and the fraction (3/6/9 digits for ms/us/ns) with trailing zeros
  *    trimmed; omitted when zero. TIMESTAMP: date ' ' time; TIMESTAMPTZ appends "+00" (UTC).
  *  - INTERVAL: "N year(s) N month(s) N day(s) [-]HH:MM:SS[.frac]"; zero parts omitted, the time
@@ -222,8 +224,8 @@ static void format_civil(tn_sbuf *out, int64_t days)
     tn_civil_from_days(days, &y, &m, &d);
     char buf[48];
     int n;
-    if (y < 0)
-        n = snprintf(buf, sizeof buf, "-%04lld-%02d-%02d", (long long)-y, m, d);
+    if (y <= 0) /* DuckDB: ISO year 0 is 1 BC, -1 is 2 BC, ... */
+        n = snprintf(buf, sizeof buf, "%04lld-%02d-%02d (BC)", (long long)(1 - y), m, d);
     else
         n = snprintf(buf, sizeof buf, "%04lld-%02d-%02d", (long long)y, m, d);
     tn_sbuf_append(out, buf, (size_t)n);
@@ -267,7 +269,9 @@ void tn_format_timestamp(tn_sbuf *out, int64_t v, tn_time_unit unit, bool tz)
 {
     int64_t upd = tn_unit_per_second(unit) * 86400;
     int64_t days = floor_div64(v, upd);
-    int64_t rem = v - days * upd;
+    int64_t rem = v % upd; /* days * upd may overflow near INT64_MIN; the remainder cannot */
+    if (rem < 0)
+        rem += upd;
     format_civil(out, days);
     tn_sbuf_putc(out, ' ');
     format_clock(out, (uint64_t)rem, unit);

@@ -1,0 +1,494 @@
+/*
+ * writer.c -- the Parquet writer's file-level half: options, atomic file handling, splitting input
+ * chunks into row groups, writing column chunks, and the FileMetaData footer
+ * (parquet-format-summary.md §1, §3, §12; parquet.thrift).
+ *
+ * File protocol. pq_writer_open creates "<path>.tmp-<pid>-<n>" through the VFS and writes the
+ * "PAR1" magic. Row groups are appended as they fill up. pq_writer_close writes the footer
+ * (FileMetaData, its u32 LE length and "PAR1"), fsyncs, closes and renames the temporary file
+ * over <path>, so a reader sees either the old file or the complete new one. Any failure (and
+ * pq_writer_abort) closes and removes the temporary file; an existing <path> is never touched
+ * before the final rename.
+ *
+ * Row groups. Input is consumed in slices of at most PQW_SLICE active rows that never cross a row
+ * group boundary; a row group ends after row_group_size rows or, when row_group_size_bytes is set,
+ * once the buffered encoded bytes of all columns reach it. Flushing a row group writes, per column,
+ * the dictionary page (if any data page used the dictionary) followed by the buffered data pages,
+ * and serialises the RowGroup struct straight away into w->rg_meta, so only the compact metadata
+ * of finished row groups stays in memory. A file with no rows has no row groups and is valid.
+ *
+ * Footer contents: version 1, the schema (root "schema" + one OPTIONAL leaf per column with its
+ * physical type, LogicalType and matching ConvertedType, DECIMAL scale/precision), num_rows, the
+ * row groups, created_by, and a TYPE_DEFINED_ORDER ColumnOrder per leaf. ColumnMetaData carries
+ * encodings, codec, num_values, total sizes (headers included), data/dictionary page offsets,
+ * statistics and encoding_stats.
+ */
+#include "writer_int.h"
+#include "tarn.h" /* TARN_VERSION for created_by */
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+void pq_write_options_default(pq_write_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->codec = PQ_CODEC_SNAPPY;
+    o->compression_level = 0;
+    o->row_group_size = 122880;
+    o->row_group_size_bytes = 0;
+    o->page_version = 1;
+    o->dictionary = true;
+    o->dictionary_size_limit = 1u << 20;
+    o->page_size = 1u << 20;
+    o->created_by = NULL;
+}
+
+#define PQW_CREATED_BY "tarn version " TARN_VERSION
+
+static uint64_t g_tmp_counter;
+
+static void writer_free(pq_writer *w)
+{
+    if (!w)
+        return;
+    for (uint32_t i = 0; i < w->ncols && w->cols; i++)
+        pqw_col_free(&w->cols[i]);
+    tn_free(w->cols);
+    tn_free(w->path);
+    tn_free(w->tmp_path);
+    tn_free(w->created_by);
+    pq_bytes_free(&w->rg_meta);
+    tn_free(w->s_def);
+    tn_free(w->s_gather);
+    tn_free(w->s_vrow);
+    tn_free(w->s_vals);
+    tn_free(w->s_didx);
+    pq_bytes_free(&w->s_body);
+    pq_bytes_free(&w->s_levels);
+    pq_bytes_free(&w->s_hdr);
+    pq_bytes_free(&w->s_tmp);
+    tn_free(w);
+}
+
+/* Close and remove the temporary file, free everything. */
+static void writer_discard(pq_writer *w)
+{
+    if (!w)
+        return;
+    if (w->f) {
+        vfs_close(w->f);
+        w->f = NULL;
+    }
+    if (w->tmp_path && w->fs && w->fs->remove)
+        w->fs->remove(w->fs, w->tmp_path, NULL);
+    writer_free(w);
+}
+
+static int file_write(pq_writer *w, const void *p, size_t n, tn_err *err)
+{
+    if (n == 0)
+        return TN_OK;
+    int rc = vfs_write(w->f, p, n, err);
+    if (rc)
+        return rc;
+    w->offset += n;
+    return TN_OK;
+}
+
+static int validate_options(const pq_write_options *o, tn_err *err)
+{
+    switch (o->codec) {
+    case PQ_CODEC_LZ4: /* written as LZ4_RAW */
+    case PQ_CODEC_UNCOMPRESSED:
+    case PQ_CODEC_SNAPPY:
+    case PQ_CODEC_GZIP:
+    case PQ_CODEC_BROTLI:
+    case PQ_CODEC_ZSTD:
+    case PQ_CODEC_LZ4_RAW: break;
+    default: return tn_err_set(err, TN_NOTSUP, "Parquet codec %d cannot be written", o->codec);
+    }
+    if (o->page_version != 1 && o->page_version != 2)
+        return tn_err_set(err, TN_MISUSE, "Parquet data page version must be 1 or 2 (got %d)", o->page_version);
+    if (o->row_group_size == 0)
+        return tn_err_set(err, TN_MISUSE, "Parquet row_group_size must be positive");
+    return TN_OK;
+}
+
+int pq_writer_open(vfs *fs, const char *path, uint32_t ncols, const char *const *names, const tn_type *types,
+                   const pq_write_options *opts, pq_writer **out, tn_err *err)
+{
+    *out = NULL;
+    if (!fs || !path || (ncols && (!names || !types)))
+        return tn_err_set(err, TN_MISUSE, "pq_writer_open: missing argument");
+    if (ncols == 0)
+        return tn_err_set(err, TN_MISUSE, "a Parquet file needs at least one column");
+    pq_write_options def;
+    if (!opts) {
+        pq_write_options_default(&def);
+        opts = &def;
+    }
+    int rc = validate_options(opts, err);
+    if (rc)
+        return rc;
+    for (uint32_t i = 0; i < ncols; i++) {
+        if (!names[i])
+            return tn_err_set(err, TN_MISUSE, "column %u has no name", i);
+        for (uint32_t j = 0; j < i; j++)
+            if (strcasecmp(names[i], names[j]) == 0)
+                return tn_err_set(err, TN_ERROR, "duplicate column name \"%s\" in Parquet output", names[i]);
+    }
+
+    pq_writer *w = tn_calloc(1, sizeof *w);
+    if (!w)
+        return tn_err_set(err, TN_NOMEM, "out of memory");
+    w->fs = fs;
+    w->opt = *opts;
+    w->opt.created_by = NULL;
+    /* the deprecated Hadoop-framed LZ4 codec is unreadable by several readers (DuckDB among them):
+     * "lz4" is written as LZ4_RAW, as other writers do (parquet-format-summary.md §12) */
+    if (w->opt.codec == PQ_CODEC_LZ4)
+        w->opt.codec = PQ_CODEC_LZ4_RAW;
+    w->created_by = tn_strdup(opts->created_by ? opts->created_by : PQW_CREATED_BY);
+    w->path = tn_strdup(path);
+    w->cols = tn_calloc(ncols, sizeof *w->cols);
+    w->s_def = tn_malloc(PQW_SLICE * sizeof *w->s_def);
+    w->s_gather = tn_malloc(PQW_SLICE * sizeof *w->s_gather);
+    w->s_vrow = tn_malloc(PQW_SLICE * sizeof *w->s_vrow);
+    w->s_vals = tn_malloc(PQW_SLICE * 16);
+    w->s_didx = tn_malloc(PQW_SLICE * sizeof *w->s_didx);
+    if (!w->created_by || !w->path || !w->cols || !w->s_def || !w->s_gather || !w->s_vrow || !w->s_vals ||
+        !w->s_didx) {
+        writer_free(w);
+        return tn_err_set(err, TN_NOMEM, "out of memory");
+    }
+    w->ncols = ncols;
+    for (uint32_t i = 0; i < ncols; i++) {
+        pqw_col *c = &w->cols[i];
+        c->type = types[i];
+        if (!(c->name = tn_strdup(names[i]))) {
+            writer_free(w);
+            return tn_err_set(err, TN_NOMEM, "out of memory");
+        }
+        if ((rc = pqw_map_type(types[i], names[i], &c->m, err)) != TN_OK ||
+            (rc = pqw_col_init(w, c)) != TN_OK) {
+            writer_free(w);
+            return rc;
+        }
+    }
+
+    /* temporary file next to the target */
+    size_t plen = strlen(path) + 64;
+    w->tmp_path = tn_malloc(plen);
+    if (!w->tmp_path) {
+        writer_free(w);
+        return tn_err_set(err, TN_NOMEM, "out of memory");
+    }
+    uint64_t n = __atomic_add_fetch(&g_tmp_counter, 1, __ATOMIC_RELAXED);
+    snprintf(w->tmp_path, plen, "%s.tmp-%ld-%llu", path, (long)getpid(), (unsigned long long)n);
+    if ((rc = vfs_open(fs, w->tmp_path, VFS_WRITE, &w->f, err)) != TN_OK) {
+        w->f = NULL;
+        tn_free(w->tmp_path); /* nothing was created */
+        w->tmp_path = NULL;
+        writer_free(w);
+        return tn_err_prefix(err, rc, "cannot write Parquet file \"%s\": ", path);
+    }
+    if ((rc = file_write(w, "PAR1", 4, err)) != TN_OK) {
+        writer_discard(w);
+        return rc;
+    }
+    *out = w;
+    return TN_OK;
+}
+
+uint64_t pq_writer_rows(const pq_writer *w) { return w ? w->rows : 0; }
+
+/* ---- row groups ---- */
+
+static void write_encodings(pq_tw *tw, const pqw_col *c, bool has_dict)
+{
+    int enc[3], n = 0;
+    enc[n++] = PQ_ENC_RLE; /* definition levels */
+    if (c->pages_plain || has_dict)
+        enc[n++] = PQ_ENC_PLAIN; /* plain data pages and the dictionary page */
+    if (c->pages_dict)
+        enc[n++] = PQ_ENC_RLE_DICTIONARY;
+    pq_tw_field_list(tw, 2, PQ_TW_I32, (uint32_t)n);
+    for (int i = 0; i < n; i++)
+        pq_tw_i32(tw, enc[i]);
+}
+
+static void write_encoding_stats(pq_tw *tw, const pqw_col *c, bool has_dict, int data_page_type)
+{
+    uint32_t n = (has_dict ? 1 : 0) + (c->pages_plain ? 1 : 0) + (c->pages_dict ? 1 : 0);
+    pq_tw_field_list(tw, 13, PQ_TW_STRUCT, n);
+    if (has_dict) {
+        pq_tw_struct_begin(tw);
+        pq_tw_field_i32(tw, 1, 2); /* DICTIONARY_PAGE */
+        pq_tw_field_i32(tw, 2, PQ_ENC_PLAIN);
+        pq_tw_field_i32(tw, 3, 1);
+        pq_tw_struct_end(tw);
+    }
+    if (c->pages_dict) {
+        pq_tw_struct_begin(tw);
+        pq_tw_field_i32(tw, 1, data_page_type);
+        pq_tw_field_i32(tw, 2, PQ_ENC_RLE_DICTIONARY);
+        pq_tw_field_i32(tw, 3, (int32_t)c->pages_dict);
+        pq_tw_struct_end(tw);
+    }
+    if (c->pages_plain) {
+        pq_tw_struct_begin(tw);
+        pq_tw_field_i32(tw, 1, data_page_type);
+        pq_tw_field_i32(tw, 2, PQ_ENC_PLAIN);
+        pq_tw_field_i32(tw, 3, (int32_t)c->pages_plain);
+        pq_tw_struct_end(tw);
+    }
+}
+
+static int flush_row_group(pq_writer *w, tn_err *err)
+{
+    if (w->rg_rows == 0)
+        return TN_OK;
+    int rc = TN_OK;
+    pq_tw tw;
+    pq_tw_init(&tw, &w->rg_meta);
+    pq_tw_struct_begin(&tw); /* RowGroup */
+    pq_tw_field_list(&tw, 1, PQ_TW_STRUCT, w->ncols);
+    int64_t rg_uncompressed = 0, rg_compressed = 0, rg_start = (int64_t)w->offset;
+    int data_page_type = w->opt.page_version == 2 ? 3 : 0;
+    for (uint32_t i = 0; i < w->ncols; i++) {
+        pqw_col *c = &w->cols[i];
+        if ((rc = pqw_col_flush_page(w, c, err)) != TN_OK)
+            return rc;
+        int64_t start = (int64_t)w->offset, dict_off = -1, uncompressed = c->uncompressed;
+        bool has_dict = c->dict_used && c->dict.count > 0;
+        if (has_dict) {
+            int64_t du = 0;
+            if ((rc = pqw_col_dict_page(w, c, &w->s_tmp, &du, err)) != TN_OK)
+                return rc;
+            dict_off = start;
+            uncompressed += du;
+            if ((rc = file_write(w, w->s_tmp.data, w->s_tmp.len, err)) != TN_OK)
+                return rc;
+        }
+        int64_t data_off = (int64_t)w->offset;
+        if ((rc = file_write(w, c->chunk.data, c->chunk.len, err)) != TN_OK)
+            return rc;
+        int64_t compressed = (int64_t)w->offset - start;
+        rg_uncompressed += uncompressed;
+        rg_compressed += compressed;
+
+        pq_tw_struct_begin(&tw); /* ColumnChunk */
+        pq_tw_field_i64(&tw, 2, start);
+        pq_tw_field_struct(&tw, 3); /* ColumnMetaData */
+        pq_tw_field_i32(&tw, 1, c->m.phys);
+        write_encodings(&tw, c, has_dict);
+        pq_tw_field_list(&tw, 3, PQ_TW_BINARY, 1);
+        pq_tw_binary(&tw, c->name, strlen(c->name));
+        pq_tw_field_i32(&tw, 4, w->opt.codec);
+        pq_tw_field_i64(&tw, 5, c->num_values);
+        pq_tw_field_i64(&tw, 6, uncompressed);
+        pq_tw_field_i64(&tw, 7, compressed);
+        pq_tw_field_i64(&tw, 9, data_off);
+        if (has_dict)
+            pq_tw_field_i64(&tw, 11, dict_off);
+        pqw_stats_write(c, &tw, 12);
+        write_encoding_stats(&tw, c, has_dict, data_page_type);
+        pq_tw_struct_end(&tw); /* ColumnMetaData */
+        pq_tw_struct_end(&tw); /* ColumnChunk */
+        pqw_col_reset_chunk(w, c);
+    }
+    pq_tw_field_i64(&tw, 2, rg_uncompressed);
+    pq_tw_field_i64(&tw, 3, (int64_t)w->rg_rows);
+    pq_tw_field_i64(&tw, 5, rg_start);
+    pq_tw_field_i64(&tw, 6, rg_compressed);
+    if (w->nrg <= INT16_MAX)
+        pq_tw_field_i16(&tw, 7, (int16_t)w->nrg);
+    pq_tw_struct_end(&tw);
+    if ((rc = pq_tw_finish(&tw)) != TN_OK)
+        return tn_err_set(err, rc, "out of memory while writing Parquet row group metadata");
+    w->nrg++;
+    w->rg_rows = 0;
+    return TN_OK;
+}
+
+static bool row_group_full(pq_writer *w)
+{
+    if (w->rg_rows >= w->opt.row_group_size)
+        return true;
+    if (w->opt.row_group_size_bytes) {
+        uint64_t b = 0;
+        for (uint32_t i = 0; i < w->ncols; i++)
+            b += pqw_col_buffered(&w->cols[i]);
+        if (b >= w->opt.row_group_size_bytes)
+            return true;
+    }
+    return false;
+}
+
+int pq_writer_write(pq_writer *w, const tn_chunk *chunk, tn_err *err)
+{
+    if (!w || !chunk)
+        return tn_err_set(err, TN_MISUSE, "pq_writer_write: missing argument");
+    if (w->failed)
+        return tn_err_set(err, TN_MISUSE, "Parquet writer for \"%s\" already failed", w->path);
+    if (chunk->ncols != w->ncols)
+        return tn_err_set(err, TN_MISUSE, "chunk has %u columns, the Parquet writer expects %u", chunk->ncols,
+                          w->ncols);
+    for (uint32_t i = 0; i < w->ncols; i++) {
+        const tn_vector *v = chunk->cols[i];
+        if (!v || v->type.id != w->cols[i].type.id || tn_type_width(v->type) != tn_type_width(w->cols[i].type) ||
+            (v->kind == TN_VEC_DICT && !v->dict))
+            return tn_err_set(err, TN_MISUSE, "chunk column %u (\"%s\") does not match the declared type", i,
+                              w->cols[i].name);
+    }
+    uint32_t total = tn_chunk_rows(chunk);
+    uint32_t pos = 0;
+    int rc = TN_OK;
+    while (pos < total) {
+        uint64_t room = w->opt.row_group_size - w->rg_rows;
+        uint32_t n = total - pos;
+        if (n > PQW_SLICE)
+            n = PQW_SLICE;
+        if (n > room)
+            n = (uint32_t)room;
+        for (uint32_t i = 0; i < w->ncols; i++)
+            if ((rc = pqw_col_append(w, &w->cols[i], chunk, i, pos, pos + n, err)) != TN_OK)
+                goto fail;
+        pos += n;
+        w->rg_rows += n;
+        w->rows += n;
+        if (row_group_full(w) && (rc = flush_row_group(w, err)) != TN_OK)
+            goto fail;
+    }
+    return TN_OK;
+fail:
+    w->failed = true;
+    return rc;
+}
+
+/* ---- footer ---- */
+
+static void write_schema_leaf(pq_tw *tw, const pqw_col *c)
+{
+    const pqw_map *m = &c->m;
+    pq_tw_struct_begin(tw);
+    pq_tw_field_i32(tw, 1, m->phys);
+    if (m->phys == PQ_FIXED_LEN_BYTE_ARRAY)
+        pq_tw_field_i32(tw, 2, m->type_length);
+    pq_tw_field_i32(tw, 3, PQ_OPTIONAL);
+    pq_tw_field_string(tw, 4, c->name);
+    if (m->converted >= 0)
+        pq_tw_field_i32(tw, 6, m->converted);
+    if (m->logical == 5) {
+        pq_tw_field_i32(tw, 7, m->scale);
+        pq_tw_field_i32(tw, 8, m->precision);
+    }
+    if (m->logical) {
+        pq_tw_field_struct(tw, 10); /* LogicalType union */
+        pq_tw_field_struct(tw, (int16_t)m->logical);
+        switch (m->logical) {
+        case 5: /* DECIMAL */
+            pq_tw_field_i32(tw, 1, m->scale);
+            pq_tw_field_i32(tw, 2, m->precision);
+            break;
+        case 7: /* TIME */
+        case 8: /* TIMESTAMP */
+            pq_tw_field_bool(tw, 1, m->utc);
+            pq_tw_field_struct(tw, 2); /* TimeUnit union */
+            pq_tw_field_struct(tw, (int16_t)m->time_unit);
+            pq_tw_struct_end(tw);
+            pq_tw_struct_end(tw);
+            break;
+        case 10: /* INTEGER */
+            pq_tw_field_i8(tw, 1, (int8_t)m->int_bits);
+            pq_tw_field_bool(tw, 2, m->int_signed);
+            break;
+        default: break; /* empty structs: STRING, ENUM, DATE, UNKNOWN, JSON, UUID */
+        }
+        pq_tw_struct_end(tw);
+        pq_tw_struct_end(tw);
+    }
+    pq_tw_struct_end(tw);
+}
+
+static int write_footer(pq_writer *w, tn_err *err)
+{
+    pq_bytes meta = {0};
+    pq_tw tw;
+    pq_tw_init(&tw, &meta);
+    pq_tw_struct_begin(&tw); /* FileMetaData */
+    pq_tw_field_i32(&tw, 1, 1);
+    pq_tw_field_list(&tw, 2, PQ_TW_STRUCT, w->ncols + 1);
+    pq_tw_struct_begin(&tw); /* root */
+    pq_tw_field_string(&tw, 4, "schema");
+    pq_tw_field_i32(&tw, 5, (int32_t)w->ncols);
+    pq_tw_struct_end(&tw);
+    for (uint32_t i = 0; i < w->ncols; i++)
+        write_schema_leaf(&tw, &w->cols[i]);
+    pq_tw_field_i64(&tw, 3, (int64_t)w->rows);
+    pq_tw_field_list(&tw, 4, PQ_TW_STRUCT, w->nrg);
+    pq_tw_raw(&tw, w->rg_meta.data, w->rg_meta.len);
+    pq_tw_field_string(&tw, 6, w->created_by);
+    pq_tw_field_list(&tw, 7, PQ_TW_STRUCT, w->ncols);
+    for (uint32_t i = 0; i < w->ncols; i++) {
+        pq_tw_struct_begin(&tw); /* ColumnOrder */
+        pq_tw_field_struct(&tw, 1); /* TYPE_ORDER: TypeDefinedOrder {} */
+        pq_tw_struct_end(&tw);
+        pq_tw_struct_end(&tw);
+    }
+    pq_tw_struct_end(&tw);
+    int rc = pq_tw_finish(&tw);
+    if (rc) {
+        pq_bytes_free(&meta);
+        return tn_err_set(err, rc, "out of memory while writing the Parquet footer");
+    }
+    if (meta.len > UINT32_MAX) {
+        pq_bytes_free(&meta);
+        return tn_err_set(err, TN_RANGE, "Parquet footer too large");
+    }
+    uint8_t tail[8];
+    uint32_t len = (uint32_t)meta.len;
+    for (int i = 0; i < 4; i++)
+        tail[i] = (uint8_t)(len >> (8 * i));
+    memcpy(tail + 4, "PAR1", 4);
+    rc = file_write(w, meta.data, meta.len, err);
+    if (rc == TN_OK)
+        rc = file_write(w, tail, 8, err);
+    pq_bytes_free(&meta);
+    return rc;
+}
+
+int pq_writer_close(pq_writer *w, tn_err *err)
+{
+    if (!w)
+        return tn_err_set(err, TN_MISUSE, "pq_writer_close: no writer");
+    int rc;
+    if (w->failed) {
+        rc = tn_err_set(err, TN_MISUSE, "Parquet writer for \"%s\" failed earlier; nothing written", w->path);
+        goto fail;
+    }
+    if ((rc = flush_row_group(w, err)) != TN_OK || (rc = write_footer(w, err)) != TN_OK ||
+        (rc = vfs_sync(w->f, err)) != TN_OK)
+        goto fail;
+    int crc = vfs_close(w->f);
+    w->f = NULL;
+    if (crc) {
+        rc = tn_err_set(err, crc, "cannot close \"%s\"", w->tmp_path);
+        goto fail;
+    }
+    if (!w->fs->rename) {
+        rc = tn_err_set(err, TN_NOTSUP, "the %s file system cannot rename files", w->fs->name);
+        goto fail;
+    }
+    if ((rc = w->fs->rename(w->fs, w->tmp_path, w->path, err)) != TN_OK)
+        goto fail;
+    writer_free(w);
+    return TN_OK;
+fail:
+    writer_discard(w);
+    return rc;
+}
+
+void pq_writer_abort(pq_writer *w) { writer_discard(w); }

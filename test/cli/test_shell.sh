@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# test_shell.sh TARN_BINARY -- behaviour of the `tarn` shell: output modes (box, csv, json, line,
+# markdown, list), -c (repeated), script files, stdin, dot commands, headers, the timer, box
+# elision and width fitting, and exit codes / stderr on errors. Exits non-zero if any check fails.
+set -u
+TARN=${1:?usage: test_shell.sh TARN_BINARY}
+tmp=${TARN_TEST_TMP:-/tmp}/cli_shell.$$
+mkdir -p "$tmp"
+trap 'rm -rf "$tmp"' EXIT
+export LC_ALL=C.UTF-8
+fails=0
+checks=0
+
+ok() { checks=$((checks + 1)); }
+bad() {
+    checks=$((checks + 1)); fails=$((fails + 1))
+    echo "FAIL: $1"
+    if [ $# -ge 3 ]; then
+        echo "  expected: $(printf '%s' "$2" | od -c | head -20)"
+        echo "  actual:   $(printf '%s' "$3" | od -c | head -20)"
+    fi
+}
+# expect_eq NAME EXPECTED ACTUAL
+expect_eq() { if [ "$2" == "$3" ]; then ok; else bad "$1" "$2" "$3"; fi; }
+# expect_has NAME NEEDLE HAYSTACK
+expect_has() {
+    case "$3" in *"$2"*) ok ;; *) bad "$1: missing [$2] in output:"; printf '%s\n' "$3" | head -30 ;; esac
+}
+expect_not_has() {
+    case "$3" in *"$2"*) bad "$1: unexpected [$2] in output:"; printf '%s\n' "$3" | head -30 ;; *) ok ;; esac
+}
+# expect_match NAME ERE HAYSTACK (some line matches the extended regex)
+expect_match() {
+    if printf '%s\n' "$3" | grep -Eq -- "$2"; then ok; else bad "$1: no line matches /$2/ in output:"; printf '%s\n' "$3" | head -30; fi
+}
+expect_not_match() {
+    if printf '%s\n' "$3" | grep -Eq -- "$2"; then bad "$1: a line matches /$2/ in output:"; printf '%s\n' "$3" | head -30; else ok; fi
+}
+# expect_rc NAME EXPECTED_STATUS ACTUAL_STATUS
+expect_rc() { if [ "$2" -eq "$3" ]; then ok; else bad "$1: exit status $3, expected $2"; fi; }
+
+# ---- basic modes ----
+out=$("$TARN" -csv -c "SELECT 1 AS a, 'x,y' AS b, NULL AS c, 'say \"hi\"' AS d"); rc=$?
+expect_rc "csv status" 0 $rc
+expect_eq "csv" 'a,b,c,d
+1,"x,y",,"say ""hi"""' "$out"
+
+out=$("$TARN" -csv -noheader -c "SELECT 1 AS a, 2 AS b")
+expect_eq "csv noheader" "1,2" "$out"
+
+out=$("$TARN" -json -c "SELECT 1 AS a, 'x' AS b, NULL AS c, true AS d, 2.50 AS e, DATE '2024-01-02' AS f")
+expect_eq "json" '[{"a":1,"b":"x","c":null,"d":true,"e":2.50,"f":"2024-01-02"}]' "$out"
+
+out=$("$TARN" -json -c "SELECT * FROM range(3)")
+expect_eq "json rows" '[{"range":0},
+{"range":1},
+{"range":2}]' "$out"
+
+out=$("$TARN" -json -c "SELECT 'a\"b\\c' AS s")
+expect_eq "json escapes" '[{"s":"a\"b\\c"}]' "$out"
+
+out=$("$TARN" -json -c "SELECT 1 AS a WHERE false")
+expect_eq "json empty" '[]' "$out"
+
+out=$("$TARN" -line -c "SELECT range + 1 AS a, CASE WHEN range = 0 THEN 'x' END AS long_name FROM range(2)")
+expect_eq "line" '        a = 1
+long_name = x
+
+        a = 2
+long_name = NULL' "$out"
+
+out=$("$TARN" -markdown -c "SELECT range AS a, 'v' || CAST(range * 11 AS VARCHAR) AS bb FROM range(2)")
+expect_eq "markdown" '| a | bb  |
+|---|-----|
+| 0 | v0  |
+| 1 | v11 |' "$out"
+
+out=$("$TARN" -list -c "SELECT 1 AS a, 'x' AS b, NULL AS c")
+expect_eq "list" 'a|b|c
+1|x|NULL' "$out"
+
+out=$("$TARN" -c "SELECT 42 AS answer, 'hello' AS greeting")
+expect_eq "box" '┌────────┬──────────┐
+│ answer │ greeting │
+│ int32  │ varchar  │
+├────────┼──────────┤
+│     42 │ hello    │
+└────────┴──────────┘' "$out"
+
+out=$("$TARN" -box -c "SELECT NULL::INTEGER AS n, 'x' AS s")
+expect_match "box null (right-aligned in a number column)" '│  NULL │ x       │' "$out"
+
+# ---- box: row elision and width fitting ----
+out=$("$TARN" -c "SELECT range AS i FROM range(1000)")
+expect_has "box elision footer" "1000 rows (40 shown)" "$out"
+expect_has "box elision dots" "·" "$out"
+expect_match "box first rows" '│ +19 │' "$out"
+expect_match "box last rows" '│ +999 │' "$out"
+expect_not_match "box elided middle" '│ +(20|500|979) │' "$out"
+rows=$(printf '%s\n' "$out" | grep -c '│ *[0-9]* │')
+expect_eq "box shows 40 rows" "40" "$rows"
+
+wide="SELECT 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' AS long_text"
+for i in 1 2 3 4 5 6 7 8 9 10 11 12; do wide="$wide, $i AS column_number_$i"; done
+out=$(COLUMNS=60 "$TARN" -c "$wide")
+maxw=0
+while IFS= read -r line; do n=${#line}; [ "$n" -gt "$maxw" ] && maxw=$n; done <<< "$out"
+if [ "$maxw" -le 60 ]; then ok; else bad "box width: a line is $maxw columns wide (COLUMNS=60)"; printf '%s\n' "$out"; fi
+expect_has "box truncation" "…" "$out"
+expect_has "box column elision footer" "13 columns" "$out"
+out=$(COLUMNS=300 "$TARN" -c "$wide")
+expect_has "box wide terminal keeps all columns" "column_number_7" "$out"
+expect_not_has "box wide terminal: no column footer" "columns (" "$out"
+expect_has "box wide terminal narrows the long column" "aaaaaaaaaaaaaaaaaaa…" "$out"
+
+# ---- several -c, dot commands, timer ----
+out=$("$TARN" -c ".mode csv" -c "SELECT 1 AS x; SELECT 2 AS y" -c ".headers off" -c "SELECT 3")
+expect_eq "multi -c" 'x
+1
+y
+2
+3' "$out"
+
+out=$("$TARN" -csv -c ".timer on" -c "SELECT 1 AS x")
+expect_has "timer" "Run Time (s): real" "$out"
+
+out=$("$TARN" -c ".help")
+expect_has "help" ".mode" "$out"
+
+out=$("$TARN" -c ".quit" -c "SELECT 1")
+expect_eq "quit stops" "" "$out"
+
+# ---- script files and stdin ----
+cat > "$tmp/script.sql" <<'SQL'
+-- a comment line
+.mode csv
+SELECT 1 AS a,
+       'semi;colon' AS b;   -- trailing comment
+/* block
+   comment; with a semicolon */
+SELECT 'it''s' AS c; SELECT 2 AS d
+;
+.mode list
+SELECT 5 AS e
+SQL
+expected='a,b
+1,semi;colon
+c
+it'"'"'s
+d
+2
+e
+5'
+out=$("$TARN" "$tmp/script.sql"); rc=$?
+expect_rc "script status" 0 $rc
+expect_eq "script file" "$expected" "$out"
+out=$("$TARN" < "$tmp/script.sql"); rc=$?
+expect_rc "stdin status" 0 $rc
+expect_eq "stdin script" "$expected" "$out"
+out=$(printf 'SELECT 7 AS s;\n' | "$TARN" -csv)
+expect_eq "stdin pipe" 's
+7' "$out"
+
+printf '.mode csv\nSELECT 11 AS r;\n' > "$tmp/inner.sql"
+out=$("$TARN" -c ".read $tmp/inner.sql")
+expect_eq ".read" 'r
+11' "$out"
+
+# ---- errors ----
+err=$("$TARN" -c "SELEC 1" 2>&1 >/dev/null); rc=$?
+expect_rc "syntax error status" 1 $rc
+expect_has "syntax error message" "Error: " "$err"
+
+out=$("$TARN" -csv -c "SELECT 1 AS a; SELECT * FROM no_such_table_xyz; SELECT 3 AS c" 2>"$tmp/err"); rc=$?
+expect_rc "error in -c status" 1 $rc
+expect_eq "output before the error" 'a
+1' "$out"
+expect_has "error on stderr" "Error: " "$(cat "$tmp/err")"
+
+out=$("$TARN" -csv -c "SELECT 1/0" 2>"$tmp/err"); rc=$?
+expect_rc "division by zero status" 1 $rc
+expect_has "division by zero message" "Error: " "$(cat "$tmp/err")"
+
+printf 'SELECT 1 AS a;\nSELECT nonsense(;\nSELECT 2 AS b;\n' > "$tmp/bad.sql"
+out=$("$TARN" -csv "$tmp/bad.sql" 2>/dev/null); rc=$?
+expect_rc "script error status" 1 $rc
+expect_eq "script stops at the first error" 'a
+1' "$out"
+out=$("$TARN" -csv < "$tmp/bad.sql" 2>/dev/null); rc=$?
+expect_rc "stdin script error status" 1 $rc
+
+"$TARN" -c ".nosuchcommand" >/dev/null 2>&1; rc=$?
+expect_rc "unknown dot command status" 1 $rc
+"$TARN" -nosuchoption >/dev/null 2>&1; rc=$?
+expect_rc "unknown option status" 1 $rc
+"$TARN" "$tmp/does_not_exist.sql" >/dev/null 2>&1; rc=$?
+expect_rc "missing script status" 1 $rc
+
+out=$("$TARN" -version); rc=$?
+expect_rc "version status" 0 $rc
+expect_has "version" "tarn " "$out"
+out=$("$TARN" -help); rc=$?
+expect_rc "help status" 0 $rc
+expect_has "help text" "-csv" "$out"
+
+# ---- -C changes directory (relative COPY target lands there) ----
+mkdir -p "$tmp/sub"
+"$TARN" -C "$tmp/sub" -c "COPY (SELECT 1 AS x) TO 'out.parquet' (FORMAT parquet)" >/dev/null 2>&1
+if [ -f "$tmp/sub/out.parquet" ]; then ok; else bad "-C: out.parquet not written in the directory"; fi
+out=$("$TARN" -C "$tmp/sub" -csv -c "SELECT x FROM 'out.parquet'" 2>&1)
+expect_eq "-C read back" 'x
+1' "$out"
+
+echo "test_shell: $checks checks, $fails failures"
+[ "$fails" -eq 0 ]
