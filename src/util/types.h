@@ -72,9 +72,12 @@ typedef struct tn_type {
     struct tn_nested *nested; /* LIST/MAP/STRUCT only; borrowed reference, see tn_nested */
 } tn_type;
 
-/* Nested type description (issue 3 fills this in). Immutable after creation, refcounted. */
+/* Nested type description. Created only by tn_type_list/tn_type_map/tn_type_struct, which intern
+ * them: structurally equal nested types share one immutable descriptor that lives until process
+ * exit (freed by a destructor), so tn_type values holding one may be copied and compared freely
+ * (pointer equality == type equality). Thread-safe (the intern table is mutex-protected). */
 typedef struct tn_nested {
-    int refcnt;
+    int refcnt;         /* unused (descriptors are immortal); kept for layout stability */
     int nchildren;
     tn_type *children;  /* LIST: [element]; MAP: [key, value]; STRUCT: one per field */
     char **names;       /* STRUCT field names (NULL for LIST/MAP) */
@@ -82,6 +85,16 @@ typedef struct tn_nested {
 
 typedef struct tn_interval { int32_t months; int32_t days; int64_t micros; } tn_interval;
 typedef struct tn_list_entry { uint64_t offset; uint64_t length; } tn_list_entry;
+
+/* Nested type constructors (interned, see tn_nested). On OOM they return a type whose id is
+ * TN_T_INVALID. LIST: children[0] = element. MAP: children = {key, value}, names {"key",
+ * "value"}; a MAP vector is laid out as a LIST of STRUCT{key, value}. STRUCT: one child per field,
+ * names copied. */
+tn_type tn_type_list(tn_type elem);
+tn_type tn_type_map(tn_type key, tn_type value);
+tn_type tn_type_struct(uint32_t n, const char *const *names, const tn_type *types);
+/* The element type of a LIST / the STRUCT{key, value} entry type of a MAP. */
+tn_type tn_type_list_child(tn_type t);
 
 static inline tn_type tn_type_make(tn_type_id id)
 {

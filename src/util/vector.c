@@ -75,7 +75,35 @@ tn_vector *tn_vector_new(tn_type type, uint32_t capacity)
         tn_free(v);
         return NULL;
     }
+    if (tn_type_is_nested(type) && type.nested) {
+        /* LIST/MAP: one element vector; STRUCT: one row-aligned child per field */
+        uint32_t n = type.id == TN_T_STRUCT ? (uint32_t)type.nested->nchildren : 1;
+        v->children = tn_calloc(n ? n : 1, sizeof(tn_vector *));
+        if (!v->children)
+            goto oom;
+        v->nchildren = n;
+        for (uint32_t i = 0; i < n; i++) {
+            tn_type ct = type.id == TN_T_STRUCT ? type.nested->children[i] : tn_type_list_child(type);
+            if (ct.id == TN_T_INVALID || !(v->children[i] = tn_vector_new(ct, capacity)))
+                goto oom;
+        }
+    }
     return v;
+oom:
+    tn_vector_unref(v);
+    return NULL;
+}
+
+int tn_vector_list_append(tn_vector *v, uint32_t n, uint32_t *first)
+{
+    if (v->nchildren < 1 || (uint64_t)v->list_size + n > UINT32_MAX)
+        return TN_NOMEM;
+    tn_vector *c = v->children[0];
+    if (tn_vector_reserve(c, v->list_size + n))
+        return TN_NOMEM;
+    *first = v->list_size;
+    v->list_size += n;
+    return TN_OK;
 }
 
 void tn_vector_ref(tn_vector *v) { atomic_fetch_add((_Atomic int64_t *)&v->refcnt, 1); }
@@ -111,6 +139,10 @@ void tn_vector_reset(tn_vector *v)
 {
     release_contents(v);
     v->kind = TN_VEC_FLAT;
+    v->list_size = 0;
+    for (uint32_t i = 0; i < v->nchildren; i++)
+        if (v->children[i])
+            tn_vector_reset(v->children[i]);
     if (v->validity) {
         tn_free(v->validity);
         v->validity = NULL;
@@ -138,6 +170,10 @@ int tn_vector_reserve(tn_vector *v, uint32_t n)
         v->validity = b;
     }
     v->capacity = cap;
+    if (v->type.id == TN_T_STRUCT)
+        for (uint32_t i = 0; i < v->nchildren; i++)
+            if (tn_vector_reserve(v->children[i], cap))
+                return TN_NOMEM;
     return TN_OK;
 }
 
@@ -266,10 +302,42 @@ int tn_vector_copy_row(tn_vector *dst, uint32_t dst_row, const tn_vector *src, u
     uint32_t vi = tn_vview_index(&vw, src_row);
     if (valid && src->kind == TN_VEC_DICT && src->dict->validity && !tn_bit_get(src->dict->validity, vi))
         valid = false;
-    if (!valid)
+    if (!valid) {
+        if (dst->type.id == TN_T_LIST || dst->type.id == TN_T_MAP) {
+            tn_list_entry *de = (tn_list_entry *)dst->data + dst_row;
+            de->offset = dst->list_size;
+            de->length = 0;
+        }
         return tn_vector_set_null(dst, dst_row);
+    }
     if (dst->validity)
         tn_bit_set(dst->validity, dst_row);
+    if (dst->type.id == TN_T_STRUCT) {
+        const tn_vector *s = src->kind == TN_VEC_DICT ? src->dict : src;
+        for (uint32_t i = 0; i < dst->nchildren && i < s->nchildren; i++) {
+            int rc = tn_vector_copy_row(dst->children[i], dst_row, s->children[i], vi);
+            if (rc)
+                return rc;
+        }
+        return TN_OK;
+    }
+    if (dst->type.id == TN_T_LIST || dst->type.id == TN_T_MAP) {
+        const tn_vector *s = src->kind == TN_VEC_DICT ? src->dict : src;
+        const tn_list_entry *se = (const tn_list_entry *)vw.data + vi;
+        uint32_t first;
+        if (se->length > UINT32_MAX || tn_vector_list_append(dst, (uint32_t)se->length, &first))
+            return TN_NOMEM;
+        tn_list_entry *de = (tn_list_entry *)dst->data + dst_row;
+        de->offset = first;
+        de->length = se->length;
+        for (uint64_t i = 0; i < se->length; i++) {
+            int rc = tn_vector_copy_row(dst->children[0], first + (uint32_t)i, s->children[0],
+                                        (uint32_t)(se->offset + i));
+            if (rc)
+                return rc;
+        }
+        return TN_OK;
+    }
     return copy_value_bytes(dst, dst_row, vw.data, vi);
 }
 

@@ -15,6 +15,12 @@
  *    Parquet page, so reading PLAIN strings copies nothing).
  *  - Vectors are refcounted (tn_vector_ref/unref) so projections pass columns through without
  *    copying and dictionaries are shared across batches.
+ *  - Nested vectors (always FLAT at the top level):
+ *      LIST  data = tn_list_entry[capacity] {offset, length} into children[0], the element vector,
+ *            whose rows [0, list_size) are in use (list_size grows as lists are appended).
+ *      MAP   like LIST; children[0] is a STRUCT vector with children {key, value}.
+ *      STRUCT no own data; children[i] (one per field) are row-aligned with the struct vector.
+ *    validity is per row at every level. tn_vector_new creates the children recursively.
  *  - A tn_chunk is a set of row-aligned vectors of `count` physical rows plus an optional
  *    selection vector (ascending row indexes) naming the active rows. Filters refine the
  *    selection instead of copying; kernels read and write at the selected positions, so every
@@ -111,8 +117,9 @@ typedef struct tn_vector {
     struct tn_vector *dict; /* DICT only: referenced dictionary values (FLAT) */
     tn_buf **heap;        /* referenced buffers that string views point into */
     uint32_t nheap, heap_cap;
-    struct tn_vector **children; /* nested types (issue 3): STRUCT fields, LIST/MAP element */
+    struct tn_vector **children; /* nested types: STRUCT fields, LIST/MAP element (owned refs) */
     uint32_t nchildren;
+    uint32_t list_size;   /* LIST/MAP: element rows of children[0] in use */
 } tn_vector;
 
 /* Allocate a FLAT vector of `capacity` rows (data uninitialised, no NULLs). NULL on OOM. */
@@ -148,8 +155,13 @@ int tn_vector_set_dict(tn_vector *v, tn_vector *dict);
 /* Convert CONST/DICT to FLAT for rows [0, count). TN_OK or TN_NOMEM. */
 int tn_vector_flatten(tn_vector *v, uint32_t count);
 /* Copy row src_row of src (any kind) into dst (FLAT) at dst_row, including NULL and string bytes
- * (strings are re-homed into dst's heap unless inline). */
+ * (strings are re-homed into dst's heap unless inline). Nested values are deep-copied: a list's
+ * elements are appended to dst's element vector. */
 int tn_vector_copy_row(tn_vector *dst, uint32_t dst_row, const tn_vector *src, uint32_t src_row);
+
+/* LIST/MAP: reserve room for `n` more elements in children[0] and return the first new element
+ * row (= old list_size) in *first; list_size grows by n. TN_OK / TN_NOMEM. */
+int tn_vector_list_append(tn_vector *v, uint32_t n, uint32_t *first);
 
 /* Unified read view of any vector kind. */
 typedef struct tn_vview {

@@ -63,4 +63,53 @@ static void test_sbuf(void)
     tn_free(t);
 }
 
-TEST_MAIN(test_str_inline_and_heap, test_nulls_and_flatten, test_const_view, test_sbuf)
+static void test_nested_types_interned(void)
+{
+    tn_type i32 = tn_type_make(TN_T_INT32);
+    tn_type l1 = tn_type_list(i32), l2 = tn_type_list(i32);
+    CHECK(l1.nested != NULL && l1.nested == l2.nested);
+    CHECK(tn_type_equal(l1, l2));
+    CHECK(!tn_type_equal(l1, tn_type_list(tn_type_make(TN_T_INT64))));
+    const char *names[2] = {"a", "b"};
+    tn_type ft[2] = {i32, tn_type_make(TN_T_VARCHAR)};
+    tn_type st = tn_type_struct(2, names, ft);
+    char buf[128];
+    CHECK_EQ_STR(tn_type_name(st, buf, sizeof buf), "STRUCT(a INTEGER, b VARCHAR)");
+    CHECK_EQ_STR(tn_type_name(tn_type_list(l1), buf, sizeof buf), "INTEGER[][]");
+    CHECK_EQ_STR(tn_type_name(tn_type_map(ft[1], i32), buf, sizeof buf), "MAP(VARCHAR, INTEGER)");
+    const char *other[2] = {"a", "c"};
+    CHECK(!tn_type_equal(st, tn_type_struct(2, other, ft)));
+}
+
+static void test_list_vector_copy(void)
+{
+    tn_type lt = tn_type_list(tn_type_make(TN_T_INT64));
+    tn_vector *src = tn_vector_new(lt, 4);
+    CHECK(src && src->nchildren == 1);
+    uint32_t first;
+    CHECK(tn_vector_list_append(src, 3, &first) == TN_OK && first == 0);
+    int64_t *ev = src->children[0]->data;
+    ev[0] = 1, ev[1] = 2, ev[2] = 3;
+    tn_list_entry *le = src->data;
+    le[0] = (tn_list_entry){0, 2};
+    le[1] = (tn_list_entry){2, 1};
+    CHECK(tn_vector_set_null(src, 2) == TN_OK);
+    tn_vector *dst = tn_vector_new(lt, 4);
+    CHECK(tn_vector_copy_row(dst, 0, src, 1) == TN_OK);
+    CHECK(tn_vector_copy_row(dst, 1, src, 0) == TN_OK);
+    CHECK(tn_vector_copy_row(dst, 2, src, 2) == TN_OK);
+    tn_list_entry *de = dst->data;
+    CHECK_EQ_INT(de[0].length, 1);
+    CHECK_EQ_INT(((int64_t *)dst->children[0]->data)[de[0].offset], 3);
+    CHECK_EQ_INT(de[1].length, 2);
+    CHECK_EQ_INT(((int64_t *)dst->children[0]->data)[de[1].offset + 1], 2);
+    CHECK(tn_vector_is_null(dst, 2));
+    CHECK_EQ_INT(dst->list_size, 3);
+    tn_vector_reset(dst);
+    CHECK_EQ_INT(dst->list_size, 0);
+    tn_vector_unref(src);
+    tn_vector_unref(dst);
+}
+
+TEST_MAIN(test_str_inline_and_heap, test_nulls_and_flatten, test_const_view, test_sbuf, test_nested_types_interned,
+          test_list_vector_copy)
