@@ -14,7 +14,8 @@
  *    "value out of range: overflow"; x / 0 and x % 0 raise "division by zero".
  *  - DATE +/- INTEGER days -> DATE; DATE - DATE -> INTEGER days; TIMESTAMP/DATE +/- INTERVAL ->
  *    TIMESTAMP (months first, clamping the day to the month's end, then days, then time);
- *    TIMESTAMP - TIMESTAMP -> INTERVAL (days + time); INTERVAL +/- INTERVAL; -INTERVAL.
+ *    TIMESTAMP - TIMESTAMP -> INTERVAL (days + time); INTERVAL +/- INTERVAL; -INTERVAL;
+ *    INTERVAL * number and / number (fractional months spill into days, days into time).
  *
  * Kernels follow expr_int.h: strict NULL handling via ex_strict_nulls, then a per-type loop with
  * fast paths (no selection / no NULLs / flat inputs, and vector-versus-constant) stamped out by
@@ -495,6 +496,41 @@ static int arith_interval(const ex_func *fn, tn_vector **args, uint32_t nargs, c
     return TN_OK;
 }
 
+/* INTERVAL * number, number * INTERVAL, INTERVAL / number (PostgreSQL: fractional months spill
+ * into days at 30 days per month, fractional days into time at 24 hours per day). */
+static int arith_interval_scale(const ex_func *fn, tn_vector **args, uint32_t nargs, const uint32_t *sel,
+                                uint32_t n, tn_vector *out, tn_err *err)
+{
+    KERNEL_PROLOGUE();
+    int op = ex_func_op(fn);
+    bool iv_first = args[0]->type.id == TN_T_INTERVAL;
+    const tn_vview *ivv = iv_first ? &a : &b, *fv = iv_first ? &b : &a;
+    tn_type ft = iv_first ? args[1]->type : args[0]->type;
+    tn_interval *o = out->data;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t r = EX_ROW(sel, i);
+        if (!ex_out_valid(out, r))
+            continue;
+        tn_interval x = ((const tn_interval *)ivv->data)[tn_vview_index(ivv, r)];
+        uint32_t k = tn_vview_index(fv, r);
+        double f = ft.id == TN_T_DOUBLE ? ((const double *)fv->data)[k] : (double)((const int64_t *)fv->data)[k];
+        if (op == EX_OP_DIV) {
+            if (f == 0)
+                return tn_err_set(err, TN_RANGE, "division by zero");
+            f = 1.0 / f;
+        }
+        double months = x.months * f;
+        double days = x.days * f + (months - trunc(months)) * 30.0;
+        double micros = (double)x.micros * f + (days - trunc(days)) * 86400e6;
+        if (!(fabs(trunc(months)) <= INT32_MAX && fabs(trunc(days)) <= INT32_MAX && fabs(micros) < 9.2e18))
+            return tn_err_set(err, TN_RANGE, "interval out of range");
+        o[r].months = (int32_t)trunc(months);
+        o[r].days = (int32_t)trunc(days);
+        o[r].micros = (int64_t)llround(micros);
+    }
+    return TN_OK;
+}
+
 /* ---- catalog entries ---- */
 
 #define T_(id) {(uint8_t)(id), 0, 0, 0, 0, 0, NULL}
@@ -542,6 +578,11 @@ static const ex_func k_arith[] = {
     {"+", arith_interval, T_(TN_T_INTERVAL), {T_(TN_T_INTERVAL), T_(TN_T_INTERVAL)}, 2, false, true, &k_ops[EX_OP_ADD]},
     {"-", arith_interval, T_(TN_T_INTERVAL), {T_(TN_T_INTERVAL), T_(TN_T_INTERVAL)}, 2, false, true, &k_ops[EX_OP_SUB]},
     {"neg", arith_interval, T_(TN_T_INTERVAL), {T_(TN_T_INTERVAL)}, 1, false, true, &k_ops[EX_OP_NEG]},
+    {"*", arith_interval_scale, T_(TN_T_INTERVAL), {T_(TN_T_INTERVAL), T_(TN_T_INT64)}, 2, false, true, &k_ops[EX_OP_MUL]},
+    {"*", arith_interval_scale, T_(TN_T_INTERVAL), {T_(TN_T_INT64), T_(TN_T_INTERVAL)}, 2, false, true, &k_ops[EX_OP_MUL]},
+    {"*", arith_interval_scale, T_(TN_T_INTERVAL), {T_(TN_T_INTERVAL), T_(TN_T_DOUBLE)}, 2, false, true, &k_ops[EX_OP_MUL]},
+    {"*", arith_interval_scale, T_(TN_T_INTERVAL), {T_(TN_T_DOUBLE), T_(TN_T_INTERVAL)}, 2, false, true, &k_ops[EX_OP_MUL]},
+    {"/", arith_interval_scale, T_(TN_T_INTERVAL), {T_(TN_T_INTERVAL), T_(TN_T_DOUBLE)}, 2, false, true, &k_ops[EX_OP_DIV]},
 };
 
 ex_func_table ex_arith_table(void)

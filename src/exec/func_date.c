@@ -16,8 +16,11 @@
  * type (hour of a DATE is 0, as PostgreSQL; year of a TIME) follow PostgreSQL where it answers,
  * else raise TN_ERROR.
  *
- * date_trunc(field, TIMESTAMP) keeps the timestamp type; date_trunc(field, DATE) returns DATE
- * (DuckDB); week truncates to the ISO Monday.
+ * date_trunc(field, TIMESTAMP) keeps the timestamp type; date_trunc(field, DATE) returns a
+ * TIMESTAMP (PostgreSQL/DuckDB); week truncates to the ISO Monday.
+ *
+ * make_date(y, m, d) -> DATE validates the fields (TN_RANGE "date field value out of range:
+ * 2023-02-29").
  */
 #include "expr_int.h"
 #include "../util/datetime.h"
@@ -268,7 +271,9 @@ static int fn_date_trunc(const ex_func *fn, tn_vector **args, uint32_t nargs, co
             return rc;
         uint32_t k = tn_vview_index(&xv, r);
         if (xt.id == TN_T_DATE) {
-            int64_t days = ((const int32_t *)xv.data)[k], res = days;
+            /* DATE input: the result is the TIMESTAMP at the start of the period (midnight for
+             * time-level units) */
+            int64_t days = ((const int32_t *)xv.data)[k], res = days, ts;
             if (field < F_HOUR || field >= F_DECADE) {
                 if (field == F_DOW || field == F_ISODOW || field == F_DOY || field == F_ISOYEAR)
                     return tn_err_set(err, TN_ERROR, "unit not supported for date_trunc");
@@ -277,7 +282,14 @@ static int fn_date_trunc(const ex_func *fn, tn_vector **args, uint32_t nargs, co
             } else if (field == F_EPOCH) {
                 return tn_err_set(err, TN_ERROR, "unit not supported for date_trunc");
             }
-            ((int32_t *)out->data)[r] = (int32_t)res;
+            if (out->type.id == TN_T_DATE) {
+                ((int32_t *)out->data)[r] = (int32_t)res;
+            } else {
+                int64_t upd = tn_unit_per_second((tn_time_unit)out->type.unit) * 86400;
+                if (__builtin_mul_overflow(res, upd, &ts))
+                    return tn_err_set(err, TN_RANGE, "timestamp out of range");
+                ((int64_t *)out->data)[r] = ts;
+            }
             continue;
         }
         int64_t v = ((const int64_t *)xv.data)[k];
@@ -308,6 +320,35 @@ static int fn_date_trunc(const ex_func *fn, tn_vector **args, uint32_t nargs, co
     return TN_OK;
 }
 
+/* make_date(year, month, day) */
+static int fn_make_date(const ex_func *fn, tn_vector **args, uint32_t nargs, const uint32_t *sel, uint32_t n,
+                        tn_vector *out, tn_err *err)
+{
+    TN_UNUSED(fn);
+    int rc = ex_strict_nulls(args, nargs, sel, n, out);
+    if (rc)
+        return rc;
+    tn_vview v[3];
+    for (uint32_t a = 0; a < nargs && a < 3; a++)
+        tn_vector_view(args[a], 0, &v[a]);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t r = EX_ROW(sel, i);
+        if (!ex_out_valid(out, r))
+            continue;
+        int64_t y = ((const int64_t *)v[0].data)[tn_vview_index(&v[0], r)];
+        int64_t m = ((const int64_t *)v[1].data)[tn_vview_index(&v[1], r)];
+        int64_t d = ((const int64_t *)v[2].data)[tn_vview_index(&v[2], r)];
+        if (y < -290000 || y > 290000 || m < 1 || m > 12 || d < 1 || d > tn_days_in_month(y, (int)m))
+            return tn_err_set(err, TN_RANGE, "date field value out of range: %lld-%02lld-%02lld", (long long)y,
+                              (long long)m, (long long)d);
+        int64_t days = tn_days_from_civil(y, (int)m, (int)d);
+        if (days > INT32_MAX || days < INT32_MIN)
+            return tn_err_set(err, TN_RANGE, "date out of range");
+        ((int32_t *)out->data)[r] = (int32_t)days;
+    }
+    return TN_OK;
+}
+
 /* ---- catalog ---- */
 
 static const int k_field_ids[F__COUNT] = {
@@ -330,7 +371,8 @@ static const ex_func k_date[] = {
     {"extract", fn_extract, I64, {VC, T_(TN_T_DATE)}, 2, false, true, NULL},
     {"extract", fn_extract, I64, {VC, T_ANY(TN_T_TIMESTAMP)}, 2, false, true, NULL},
     {"extract", fn_extract, I64, {VC, T_ANY(TN_T_TIME)}, 2, false, true, NULL},
-    {"date_trunc", fn_date_trunc, T_(TN_T_DATE), {VC, T_(TN_T_DATE)}, 2, false, true, NULL},
+    {"date_trunc", fn_date_trunc, T_(TN_T_TIMESTAMP), {VC, T_(TN_T_DATE)}, 2, false, true, NULL},
+    {"make_date", fn_make_date, T_(TN_T_DATE), {I64, I64, I64}, 3, false, true, NULL},
     {"date_trunc", fn_date_trunc, T_ANY(TN_T_TIMESTAMP), {VC, T_ANY(TN_T_TIMESTAMP)}, 2, false, true, NULL},
     PART3("year", F_YEAR),
     PART3("quarter", F_QUARTER),

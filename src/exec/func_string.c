@@ -15,8 +15,10 @@
  *    len <= 0 gives ''.
  *  - strpos(s, '') = 1; replace(s, '', x) = s; repeat(s, n <= 0) = ''.
  *  - concat(...) skips NULL arguments; || is NULL if either side is NULL.
+ *  - split_part(s, delim, n): negative n counts from the end; n = 0 or a field past either end
+ *    gives ''; an empty delimiter splits into characters (DuckDB).
  *
- * Results that are a contiguous piece of an input (substring, trim, left, right) are zero-copy
+ * Results that are a contiguous piece of an input (substring, trim, left, right, split_part) are zero-copy
  * views: the output keeps the input's heap buffers alive. Everything else is written into the
  * output vector's string heap.
  */
@@ -546,6 +548,61 @@ static int fn_pad(const ex_func *fn, tn_vector **args, uint32_t nargs, const uin
     return TN_OK;
 }
 
+/* split_part(s, delimiter, n): field n (1-based; negative counts from the end). */
+static int fn_split_part(const ex_func *fn, tn_vector **args, uint32_t nargs, const uint32_t *sel, uint32_t n,
+                         tn_vector *out, tn_err *err)
+{
+    STR_PROLOGUE(3);
+    if (ex_keep_heaps(out, args[0]))
+        return tn_err_set(err, TN_NOMEM, "out of memory");
+    FOR_VALID_ROWS
+    {
+        const tn_str *s = str_at(&v[0], r), *d = str_at(&v[1], r);
+        const char *sp = tn_str_data(s), *dp = tn_str_data(d);
+        int64_t k = i64_at(&v[2], r);
+        if (k == 0) {
+            put_view(out, r, "", 0);
+            continue;
+        }
+        if (d->len == 0) {
+            /* empty delimiter: every character is a field (DuckDB) */
+            uint64_t nch = utf8_count(sp, s->len), want;
+            if (k > 0)
+                want = (uint64_t)k;
+            else
+                want = (k == INT64_MIN || (uint64_t)(-k) > nch) ? 0 : nch + 1 - (uint64_t)(-k);
+            uint32_t bo = 0, bl = 0;
+            if (want >= 1 && want <= nch)
+                char_slice(sp, s->len, want - 1, 1, &bo, &bl);
+            put_view(out, r, sp + bo, bl);
+            continue;
+        }
+        /* count fields, then pick */
+        uint64_t nf = 1;
+        for (const char *q = find_bytes(sp, s->len, dp, d->len); q;
+             q = find_bytes(q + d->len, s->len - (uint32_t)(q + d->len - sp), dp, d->len))
+            nf++;
+        uint64_t want;
+        if (k > 0)
+            want = (uint64_t)k;
+        else
+            want = (k == INT64_MIN || (uint64_t)(-k) > nf) ? 0 : nf + 1 - (uint64_t)(-k);
+        if (want == 0 || want > nf) {
+            put_view(out, r, "", 0);
+            continue;
+        }
+        uint32_t start = 0;
+        for (uint64_t f = 1; f < want; f++) {
+            const char *q = find_bytes(sp + start, s->len - start, dp, d->len);
+            start = (uint32_t)(q - sp) + d->len;
+        }
+        const char *e = find_bytes(sp + start, s->len - start, dp, d->len);
+        uint32_t end = e ? (uint32_t)(e - sp) : s->len;
+        put_view(out, r, sp + start, end - start);
+    }
+    return TN_OK;
+}
+
 /* ---- catalog ---- */
 
 static const int k_mode[] = {0, 1, 2, 3};
@@ -593,6 +650,7 @@ static const ex_func k_string[] = {
     {"position", fn_search, I64, {VC, VC}, 2, false, true, &k_mode[3]},
     {"instr", fn_search, I64, {VC, VC}, 2, false, true, &k_mode[3]},
     {"reverse", fn_reverse, VC, {VC}, 1, false, true, NULL},
+    {"split_part", fn_split_part, VC, {VC, VC, I64}, 3, false, true, NULL},
     {"repeat", fn_repeat, VC, {VC, I64}, 2, false, true, NULL},
     {"lpad", fn_pad, VC, {VC, I64}, 2, false, true, &k_mode[0]},
     {"lpad", fn_pad, VC, {VC, I64, VC}, 3, false, true, &k_mode[0]},

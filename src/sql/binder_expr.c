@@ -461,7 +461,7 @@ static int resolve_column(sq_bctx *c, const sq_expr *e, uint32_t *idx)
 
 static int bind_column(sq_bctx *c, const sq_expr *e, ex_expr **out)
 {
-    uint32_t idx;
+    uint32_t idx = 0;
     int rc = resolve_column(c, e, &idx);
     if (rc)
         return rc;

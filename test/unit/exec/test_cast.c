@@ -366,13 +366,13 @@ static void test_date_trunc(void)
             fprintf(stderr, "date_trunc %s: %lld\n", cases[i].f, (long long)v.v.i64);
         CHECK_EQ_INT(v.v.i64, cases[i].want);
     }
-    /* DATE input keeps DATE; negative timestamps truncate downwards */
+    /* DATE input gives the TIMESTAMP at the period start; negative timestamps truncate downwards */
     ex_expr *a2[2] = {e_str("month"), e_int(ty(TN_T_DATE), 18321)};
     ex_expr *e = e_fn("date_trunc", a2, 2);
-    CHECK_EQ_INT(e->type.id, TN_T_DATE);
+    CHECK_EQ_INT(e->type.id, TN_T_TIMESTAMP);
     tn_value v;
     CHECK_EQ_INT(fold(e, &v, &err), TN_OK);
-    CHECK_EQ_INT(v.v.i64, 18293);
+    CHECK_EQ_INT(v.v.i64, (int64_t)18293 * 86400000000LL);
     ex_expr *a3[2] = {e_str("day"), e_int(tst, -1)};
     CHECK_EQ_INT(fold(e_fn("date_trunc", a3, 2), &v, &err), TN_OK);
     CHECK_EQ_INT(v.v.i64, -86400000LL);
@@ -380,5 +380,24 @@ static void test_date_trunc(void)
     CHECK_EQ_INT(fold(e_fn("date_trunc", a4, 2), &v, &err), TN_ERROR);
 }
 
-TEST_MAIN(test_int_casts, test_decimal_float_casts, test_text_to_value, test_value_to_text, test_temporal_casts,
+static int64_t part(const char *field, ex_expr *x, int *rc, tn_err *err);
+
+static void test_make_date(void)
+{
+    tn_err err = TN_ERR_INIT;
+    tn_value v;
+    ex_expr *a[3] = {e_i32(2024), e_i32(2), e_i32(29)};
+    CHECK_EQ_INT(fold(e_fn("make_date", a, 3), &v, &err), TN_OK);
+    CHECK_EQ_INT(v.v.i64, 19782);
+    ex_expr *b[3] = {e_i32(2023), e_i32(2), e_i32(29)};
+    CHECK_EQ_INT(fold(e_fn("make_date", b, 3), &v, &err), TN_RANGE);
+    CHECK_EQ_STR(err.msg, "date field value out of range: 2023-02-29");
+    ex_expr *c[3] = {e_i32(-44), e_i32(3), e_i32(15)};
+    CHECK_EQ_INT(fold(e_fn("make_date", c, 3), &v, &err), TN_OK);
+    int rc;
+    CHECK_EQ_INT(part("year", e_int(ty(TN_T_DATE), v.v.i64), &rc, &err), -44);
+    CHECK_EQ_INT(part("day", e_int(ty(TN_T_DATE), v.v.i64), &rc, &err), 15);
+}
+
+TEST_MAIN(test_make_date, test_int_casts, test_decimal_float_casts, test_text_to_value, test_value_to_text, test_temporal_casts,
           test_vector_casts, test_cast_value_api, test_extract, test_date_trunc)

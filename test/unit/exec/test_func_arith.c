@@ -261,6 +261,18 @@ static void test_dates(void)
     CHECK_EQ_INT(v.v.iv.micros, 3600000000LL);
     /* overflow */
     CHECK_EQ_INT(ev(e_bin("+", e_int(ty(TN_T_DATE), INT32_MAX), e_i32(1)), &v, &err), TN_RANGE);
+    /* interval scaling: 1 month 1 day * 3; 1 day * 1.5 = 1 day 12:00 */
+    iv.v.iv.months = 1;
+    iv.v.iv.days = 1;
+    iv.v.iv.micros = 0;
+    CHECK_EQ_INT(ev(e_bin("*", e_i32(3), ex_expr_const(&iv)), &v, &err), TN_OK);
+    CHECK_EQ_INT(v.v.iv.months, 3);
+    CHECK_EQ_INT(v.v.iv.days, 3);
+    iv.v.iv.months = 0;
+    CHECK_EQ_INT(ev(e_bin("*", ex_expr_const(&iv), e_dbl(1.5)), &v, &err), TN_OK);
+    CHECK_EQ_INT(v.v.iv.days, 1);
+    CHECK_EQ_INT(v.v.iv.micros, 43200000000LL);
+    CHECK_EQ_INT(ev(e_bin("/", ex_expr_const(&iv), e_dbl(0)), &v, &err), TN_RANGE);
 }
 
 static void test_compare(void)

@@ -113,6 +113,15 @@ static void test_search_build(void)
     CHECK_EQ_STR(S2("strpos", e_str("hello"), e_str("z")), "0");
     CHECK_EQ_STR(S2("strpos", e_str("hello"), e_str("")), "1");
     CHECK_EQ_STR(S1("reverse", e_str("h\xc3\xa9llo")), "oll\xc3\xa9h");
+    CHECK_EQ_STR(S3("split_part", e_str("a,b,c"), e_str(","), e_i32(2)), "b");
+    CHECK_EQ_STR(S3("split_part", e_str("a,b,c"), e_str(","), e_i32(-1)), "c");
+    CHECK_EQ_STR(S3("split_part", e_str("a,b,c"), e_str(","), e_i32(4)), "");
+    CHECK_EQ_STR(S3("split_part", e_str("a::b::::c"), e_str("::"), e_i32(3)), "");
+    CHECK_EQ_STR(S3("split_part", e_str("a::b::::c"), e_str("::"), e_i32(4)), "c");
+    CHECK_EQ_STR(S3("split_part", e_str("a\xc3\xa9c"), e_str(""), e_i32(2)), "\xc3\xa9");
+    CHECK_EQ_STR(S3("split_part", e_str("abc"), e_str(""), e_i32(-1)), "c");
+    CHECK_EQ_STR(S3("split_part", e_str("abc"), e_str(""), e_i32(4)), "");
+    CHECK_EQ_STR(S3("split_part", e_str("abc"), e_str(","), e_i32(0)), "");
     CHECK_EQ_STR(S2("repeat", e_str("ab"), e_i32(3)), "ababab");
     CHECK_EQ_STR(S2("repeat", e_str("ab"), e_i32(-1)), "");
     CHECK(strstr(S2("repeat", e_str("ab"), e_int(ty(TN_T_INT64), INT64_MAX)), "too large") != NULL);
