@@ -21,7 +21,7 @@ while [ $# -gt 0 ]; do
 done
 
 ./scripts/install-deps.sh >/dev/null
-./scripts/build.sh release >/dev/null
+./scripts/build.sh release >/dev/null || cmake --build build-release --target tarn tarn_bench >/dev/null
 TARN=./build-release/tarn
 BENCH=./build-release/tarn_bench
 if [ ! -d bench/node_modules/@duckdb/node-api ]; then

@@ -19,7 +19,8 @@
  *
  * Errors print "Error: <message>" on stderr. In -c and script modes the first error ends the shell
  * with exit status 1 (the rest of the input is not run); interactively the shell keeps going.
- * Ctrl-C during a statement interrupts it (tarn_stmt_interrupt).
+ * Ctrl-C during a statement interrupts it (tarn_stmt_interrupt); at the interactive prompt it
+ * discards the pending input.
  */
 #include "shell.h"
 #include <editline/readline.h>
@@ -45,26 +46,39 @@ typedef struct shell {
     int depth;          /* .read nesting */
 } shell;
 
-/* The statement being fetched, for the SIGINT handler. */
+/* The statement being fetched, for the SIGINT handler, and whether Ctrl-C was pressed. */
 static tarn_stmt *volatile g_running;
+static volatile sig_atomic_t g_sigint;
 
 static void on_sigint(int sig)
 {
     (void)sig;
+    g_sigint = 1;
     tarn_stmt *st = g_running;
     if (st)
-        tarn_stmt_interrupt(st);
+        tarn_stmt_interrupt(st); /* an atomic store: async-signal-safe */
 }
 
-/* ---- statement completeness scanner ---- */
+/* ---- statement completeness scanner ----
+ * Mirrors the lexical rules of the SQL tokenizer that matter for finding the end of a
+ * statement: '...' strings with doubled quotes, E'...' strings with backslash escapes, "..."
+ * identifiers, -- line comments and nested block comments. */
 
-enum { SC_NORMAL, SC_SQUOTE, SC_DQUOTE, SC_LINE_COMMENT, SC_BLOCK_COMMENT };
+enum { SC_NORMAL, SC_SQUOTE, SC_ESTRING, SC_DQUOTE, SC_LINE_COMMENT, SC_BLOCK_COMMENT };
 
 typedef struct sh_scan {
     int state;
+    int depth;           /* block comment nesting */
+    bool prev_ident;     /* the last character in SC_NORMAL belongs to an identifier/number */
     bool ends_semicolon; /* last significant character was ';' */
     bool has_content;    /* something besides blanks and comments was seen */
 } sh_scan;
+
+static bool ident_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+           c >= 0x80;
+}
 
 static void scan_feed(sh_scan *sc, const char *s, size_t n)
 {
@@ -73,28 +87,44 @@ static void scan_feed(sh_scan *sc, const char *s, size_t n)
         char next = i + 1 < n ? s[i + 1] : 0;
         switch (sc->state) {
         case SC_NORMAL:
-            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
+            if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+                sc->prev_ident = false;
                 break;
+            }
             if (c == '-' && next == '-') {
                 sc->state = SC_LINE_COMMENT;
+                sc->prev_ident = false;
                 i++;
                 break;
             }
             if (c == '/' && next == '*') {
                 sc->state = SC_BLOCK_COMMENT;
+                sc->depth = 1;
+                sc->prev_ident = false;
                 i++;
                 break;
             }
             sc->has_content = true;
             sc->ends_semicolon = c == ';';
-            if (c == '\'')
+            if ((c == 'e' || c == 'E') && next == '\'' && !sc->prev_ident) {
+                sc->state = SC_ESTRING;
+                i++;
+            } else if (c == '\'') {
                 sc->state = SC_SQUOTE;
-            else if (c == '"')
+            } else if (c == '"') {
                 sc->state = SC_DQUOTE;
+            }
+            sc->prev_ident = sc->state == SC_NORMAL && ident_byte((unsigned char)c);
             break;
+        case SC_ESTRING:
+            if (c == '\\') {
+                i++; /* the escaped byte, whatever it is */
+                break;
+            }
+            /* fall through */
         case SC_SQUOTE:
         case SC_DQUOTE: {
-            char q = sc->state == SC_SQUOTE ? '\'' : '"';
+            char q = sc->state == SC_DQUOTE ? '"' : '\'';
             if (c == q) {
                 if (next == q)
                     i++; /* doubled quote: still inside */
@@ -108,8 +138,12 @@ static void scan_feed(sh_scan *sc, const char *s, size_t n)
                 sc->state = SC_NORMAL;
             break;
         case SC_BLOCK_COMMENT:
-            if (c == '*' && next == '/') {
-                sc->state = SC_NORMAL;
+            if (c == '/' && next == '*') {
+                sc->depth++;
+                i++;
+            } else if (c == '*' && next == '/') {
+                if (--sc->depth == 0)
+                    sc->state = SC_NORMAL;
                 i++;
             }
             break;
@@ -364,8 +398,13 @@ static bool feed_line(shell *sh, sh_input *in, const char *line, size_t n)
 static bool finish_input(shell *sh, sh_input *in)
 {
     bool ok = true;
-    if (in->scan.has_content && in->acc.p)
+    if (in->scan.has_content && in->acc.p) {
+        /* drop the line feeds feed_line added, so an error "at end of input" points at the
+         * last line of the text rather than at an empty line after it */
+        while (in->acc.len > 0 && (in->acc.p[in->acc.len - 1] == '\n' || in->acc.p[in->acc.len - 1] == '\r'))
+            in->acc.p[--in->acc.len] = 0;
         ok = run_sql(sh, in->acc.p);
+    }
     input_reset(in);
     return ok;
 }
@@ -374,7 +413,7 @@ static bool finish_input(shell *sh, sh_input *in)
  * keep-going mode, if any error happened. */
 static bool run_text(shell *sh, const char *text, size_t n)
 {
-    sh_input in = {SH_BUF_INIT, {0, false, false}};
+    sh_input in = {SH_BUF_INIT, {SC_NORMAL, 0, false, false, false}};
     bool ok = true;
     size_t pos = 0;
     while (pos < n && !sh->quit) {
@@ -469,9 +508,16 @@ static void run_interactive(shell *sh)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
 
-    sh_input in = {SH_BUF_INIT, {0, false, false}};
+    sh_input in = {SH_BUF_INIT, {SC_NORMAL, 0, false, false, false}};
     while (!sh->quit) {
+        g_sigint = 0;
         char *line = readline(input_pending(&in) ? "   ...> " : "tarn> ");
+        if (!line && g_sigint) {
+            /* Ctrl-C at the prompt: drop the pending statement, keep the shell */
+            input_reset(&in);
+            putchar('\n');
+            continue;
+        }
         if (!line) {
             putchar('\n');
             break;

@@ -17,6 +17,8 @@
  *    true/false/t/f/yes/no/y/n/on/off/1/0 (case-insensitive). Dates/times/timestamps use
  *    util/datetime.h, intervals accept "<n> <unit>" lists and "HH:MM:SS" parts (optional "ago").
  *  - anything -> text renders with util/format.h (the shell's rendering).
+ *  - BOOLEAN <-> numbers: 0 is false, anything else true; true is 1.
+ *  - DECIMAL -> DOUBLE is correctly rounded when the unscaled value has <= 53 bits.
  *  - DATE <-> TIMESTAMP (midnight / floor to the day), TIMESTAMP unit changes (floor when
  *    coarsening), TIMESTAMP -> TIME (time of day), TIMESTAMP <-> TIMESTAMPTZ keep the instant.
  *  - try_cast turns every conversion failure into NULL (never an error).
@@ -172,9 +174,24 @@ static tn_i128 div_round(tn_i128 v, int e)
     tn_i128 p = pow10_i128(e), q = v / p, rem = v % p;
     if (rem < 0)
         rem = -rem;
-    if (rem * 2 >= p)
+    if (rem >= p - rem)
         q += v < 0 ? -1 : 1;
     return q;
+}
+
+double ex_decimal_to_double(tn_i128 v, int scale)
+{
+    static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    if (scale == 0)
+        return (double)v;
+    /* exact operands give one correctly rounded division */
+    const tn_i128 exact = (tn_i128)1 << 53;
+    if (v < exact && v > -exact && scale <= 22)
+        return (double)v / p10[scale];
+    /* otherwise split integer and fractional parts so the integer part rounds only once */
+    tn_i128 p = pow10_i128(scale), ip = v / p, fp = v % p;
+    return (double)ip + (double)fp / (double)p;
 }
 
 /* ======================= integer -> integer (hot: implicit widening) ======================= */
@@ -262,9 +279,7 @@ static double num_to_double(const num *x)
 {
     if (x->is_f)
         return x->f;
-    if (x->scale == 0)
-        return (double)x->i;
-    return (double)x->i / (double)pow10_i128(x->scale);
+    return ex_decimal_to_double(x->i, x->scale);
 }
 
 /* Store numeric x into row r of c->out (type c->to). */
@@ -513,14 +528,16 @@ static bool parse_double_text(const char *p, size_t n, double *out, bool *range)
     return ok;
 }
 
-/* Interval text: "<n> <unit> ...", "HH:MM[:SS[.f]]", optional "ago". */
+/* Interval text: "<n> <unit> ...", "[-]HH:MM[:SS[.f]]", optional "ago". Values are accumulated
+ * in long double (64-bit mantissa: every int64 microsecond count is exact) and range-checked. */
 static bool parse_interval_text(const char *p, size_t n, tn_interval *out)
 {
     trim(&p, &n);
-    int64_t months = 0, days = 0;
-    long double micros = 0;
+    long double months = 0, days = 0, micros = 0;
     size_t i = 0;
     bool any = false;
+    char nb[64];
+    char *e;
     while (i < n) {
         while (i < n && isspace((unsigned char)p[i]))
             i++;
@@ -534,32 +551,28 @@ static bool parse_interval_text(const char *p, size_t n, tn_interval *out)
         bool neg = false;
         if (p[i] == '+' || p[i] == '-')
             neg = p[i++] == '-';
-        size_t s = i;
+        size_t s0 = i;
         while (i < n && (isdigit((unsigned char)p[i]) || p[i] == '.'))
             i++;
-        if (i == s)
+        if (i == s0 || i - s0 >= sizeof nb)
             return false;
-        char nb[40];
-        if (i - s >= sizeof nb)
-            return false;
-        memcpy(nb, p + s, i - s);
-        nb[i - s] = 0;
-        char *e;
-        double val = strtod(nb, &e);
+        memcpy(nb, p + s0, i - s0);
+        nb[i - s0] = 0;
+        long double val = strtold(nb, &e);
         if (*e)
             return false;
-        if (neg)
-            val = -val;
         if (i < n && p[i] == ':') {
             /* HH:MM[:SS[.f]] */
-            double mm = 0, ss = 0;
+            long double mm = 0, ss = 0;
             i++;
             size_t s2 = i;
             while (i < n && isdigit((unsigned char)p[i]))
                 i++;
             if (i == s2 || i - s2 > 2)
                 return false;
-            mm = atof(p + s2);
+            memcpy(nb, p + s2, i - s2);
+            nb[i - s2] = 0;
+            mm = strtold(nb, &e);
             if (i < n && p[i] == ':') {
                 i++;
                 size_t s3 = i;
@@ -569,15 +582,17 @@ static bool parse_interval_text(const char *p, size_t n, tn_interval *out)
                     return false;
                 memcpy(nb, p + s3, i - s3);
                 nb[i - s3] = 0;
-                ss = strtod(nb, &e);
+                ss = strtold(nb, &e);
                 if (*e)
                     return false;
             }
-            double tot = fabs(val) * 3600e6 + mm * 60e6 + ss * 1e6;
+            long double tot = val * 3600e6L + mm * 60e6L + ss * 1e6L;
             micros += neg ? -tot : tot;
             any = true;
             continue;
         }
+        if (neg)
+            val = -val;
         while (i < n && isspace((unsigned char)p[i]))
             i++;
         size_t u = i;
@@ -585,42 +600,59 @@ static bool parse_interval_text(const char *p, size_t n, tn_interval *out)
             i++;
         size_t ul = i - u;
         const char *w = p + u;
+        long double mon = 0, dd = 0, us = 0; /* this term in each component */
 #define UNIT_IS(str) (ul == strlen(str) && strncasecmp(w, str, ul) == 0)
-        if (UNIT_IS("year") || UNIT_IS("years") || UNIT_IS("y") || UNIT_IS("yr") || UNIT_IS("yrs")) {
-            months += (int64_t)llround(val * 12);
-        } else if (UNIT_IS("month") || UNIT_IS("months") || UNIT_IS("mon") || UNIT_IS("mons")) {
-            months += (int64_t)val;
-            days += (int64_t)llround((val - (int64_t)val) * 30);
-        } else if (UNIT_IS("week") || UNIT_IS("weeks") || UNIT_IS("w")) {
-            days += (int64_t)(val * 7);
-            micros += (val * 7 - (int64_t)(val * 7)) * 86400e6;
-        } else if (UNIT_IS("day") || UNIT_IS("days") || UNIT_IS("d")) {
-            days += (int64_t)val;
-            micros += (val - (int64_t)val) * 86400e6;
-        } else if (UNIT_IS("hour") || UNIT_IS("hours") || UNIT_IS("h") || UNIT_IS("hr") || UNIT_IS("hrs")) {
-            micros += val * 3600e6;
-        } else if (UNIT_IS("minute") || UNIT_IS("minutes") || UNIT_IS("min") || UNIT_IS("mins") || UNIT_IS("m")) {
-            micros += val * 60e6;
-        } else if (UNIT_IS("second") || UNIT_IS("seconds") || UNIT_IS("sec") || UNIT_IS("secs") || UNIT_IS("s")) {
-            micros += val * 1e6;
-        } else if (UNIT_IS("millisecond") || UNIT_IS("milliseconds") || UNIT_IS("ms") || UNIT_IS("msec")) {
-            micros += val * 1e3;
-        } else if (UNIT_IS("microsecond") || UNIT_IS("microseconds") || UNIT_IS("us") || UNIT_IS("usec")) {
-            micros += val;
-        } else if (ul == 0 && i >= n) {
-            micros += val * 1e6; /* bare number: seconds (PostgreSQL) */
-        } else {
+        if (UNIT_IS("millennium") || UNIT_IS("millennia") || UNIT_IS("millenniums"))
+            mon = roundl(val * 12000);
+        else if (UNIT_IS("century") || UNIT_IS("centuries"))
+            mon = roundl(val * 1200);
+        else if (UNIT_IS("decade") || UNIT_IS("decades"))
+            mon = roundl(val * 120);
+        else if (UNIT_IS("year") || UNIT_IS("years") || UNIT_IS("y") || UNIT_IS("yr") || UNIT_IS("yrs"))
+            mon = roundl(val * 12);
+        else if (UNIT_IS("quarter") || UNIT_IS("quarters"))
+            mon = roundl(val * 3);
+        else if (UNIT_IS("month") || UNIT_IS("months") || UNIT_IS("mon") || UNIT_IS("mons"))
+            mon = val;
+        else if (UNIT_IS("week") || UNIT_IS("weeks") || UNIT_IS("w"))
+            dd = val * 7;
+        else if (UNIT_IS("day") || UNIT_IS("days") || UNIT_IS("d"))
+            dd = val;
+        else if (UNIT_IS("hour") || UNIT_IS("hours") || UNIT_IS("h") || UNIT_IS("hr") || UNIT_IS("hrs"))
+            us = val * 3600e6L;
+        else if (UNIT_IS("minute") || UNIT_IS("minutes") || UNIT_IS("min") || UNIT_IS("mins") || UNIT_IS("m"))
+            us = val * 60e6L;
+        else if (UNIT_IS("second") || UNIT_IS("seconds") || UNIT_IS("sec") || UNIT_IS("secs") || UNIT_IS("s"))
+            us = val * 1e6L;
+        else if (UNIT_IS("millisecond") || UNIT_IS("milliseconds") || UNIT_IS("ms") || UNIT_IS("msec") ||
+                 UNIT_IS("msecs"))
+            us = val * 1e3L;
+        else if (UNIT_IS("microsecond") || UNIT_IS("microseconds") || UNIT_IS("us") || UNIT_IS("usec") ||
+                 UNIT_IS("usecs"))
+            us = truncl(val);
+        else if (ul == 0 && i >= n)
+            us = val * 1e6L; /* bare number: seconds (PostgreSQL) */
+        else
             return false;
-        }
 #undef UNIT_IS
+        /* year-level units round to whole months; fractional months spill into days (30 per
+         * month) and fractional days into time (DuckDB) */
+        long double wm = truncl(mon);
+        dd += (mon - wm) * 30;
+        long double wd = truncl(dd);
+        us += (dd - wd) * 86400e6L;
+        months += wm;
+        days += wd;
+        micros += us;
         any = true;
     }
+    micros = roundl(micros);
     if (!any || months > INT32_MAX || months < INT32_MIN || days > INT32_MAX || days < INT32_MIN ||
-        fabsl(micros) > 9.2e18L)
+        micros > 9223372036854775807.0L || micros < -9223372036854775807.0L - 1)
         return false;
     out->months = (int32_t)months;
     out->days = (int32_t)days;
-    out->micros = (int64_t)llroundl(micros);
+    out->micros = (int64_t)micros;
     return true;
 }
 
@@ -922,19 +954,14 @@ int ex_cast_vector(tn_vector *src, tn_vector *out, const uint32_t *sel, uint32_t
         return cast_int_int(&c);
     bool fnum = tn_type_is_numeric(from) || from.id == TN_T_BOOL, tnum = tn_type_is_numeric(to) || to.id == TN_T_BOOL;
     if (fnum && tnum) {
-        if ((from.id == TN_T_BOOL && (to.id == TN_T_FLOAT || to.id == TN_T_DOUBLE || to.id == TN_T_DECIMAL)) ||
-            (to.id == TN_T_BOOL && (from.id == TN_T_FLOAT || from.id == TN_T_DOUBLE || from.id == TN_T_DECIMAL)))
-            goto unsupported;
         return cast_numeric(&c);
     }
     if ((from.id == TN_T_DATE || from.id == TN_T_TIMESTAMP || from.id == TN_T_TIME) &&
         (to.id == TN_T_DATE || to.id == TN_T_TIMESTAMP || to.id == TN_T_TIME))
         return cast_temporal(&c);
-unsupported : {
     char b1[64], b2[64];
     return tn_err_set(err, TN_NOTSUP, "unsupported cast from %s to %s", tn_type_name(from, b1, sizeof b1),
                       tn_type_name(to, b2, sizeof b2));
-}
 }
 
 /* ======================= rules ======================= */
@@ -1030,6 +1057,8 @@ bool ex_cast_allowed(tn_type from, tn_type to, bool implicit)
     if (ft && tt)
         return true;
     if (from.id == TN_T_TIMESTAMP && to.id == TN_T_TIME)
+        return true;
+    if ((from.id == TN_T_BOOL && tn_type_is_numeric(to)) || (to.id == TN_T_BOOL && tn_type_is_numeric(from)))
         return true;
     if (from.id == TN_T_UUID && to.id == TN_T_BLOB)
         return true;

@@ -915,17 +915,33 @@ static int in_set_build(ex_expr *e, in_set **out, tn_err *err)
     }
     for (uint32_t k = 1; k < e->nargs; k++) {
         const tn_value *v = &e->args[k]->value;
+        tn_value folded;
+        bool have_folded = false;
+        if (e->args[k]->kind != EX_CONST) {
+            /* a closed item such as CAST(1 AS BIGINT): fold it once */
+            if ((rc = ex_expr_fold(e->args[k], &folded, err)))
+                goto done;
+            have_folded = true;
+            v = &folded;
+        }
         if (v->is_null || v->type.id == TN_T_NULL) {
             s->has_null = true;
+            if (have_folded)
+                tn_value_free(&folded);
             continue;
         }
         tn_value cv;
         if (tn_type_equal(v->type, t)) {
-            if ((rc = tn_value_copy(&cv, v)))
+            rc = tn_value_copy(&cv, v);
+            if (have_folded)
+                tn_value_free(&folded);
+            if (rc)
                 goto done;
         } else {
             tn_err cerr = TN_ERR_INIT;
             int crc = ex_cast_value(v, t, &cv, &cerr);
+            if (have_folded)
+                tn_value_free(&folded);
             if (crc == TN_NOMEM) {
                 rc = crc;
                 goto done;
@@ -953,13 +969,23 @@ static int in_set_build(ex_expr *e, in_set **out, tn_err *err)
         s->nvals++;
     }
 done:
-    TN_UNUSED(err);
     if (rc) {
         in_set_free(s);
         return rc;
     }
     *out = s;
     return TN_OK;
+}
+
+/* No column references below e: its value is the same for every row. */
+static bool expr_is_closed(const ex_expr *e)
+{
+    if (e->kind == EX_COLREF)
+        return false;
+    for (uint32_t i = 0; i < e->nargs; i++)
+        if (!expr_is_closed(e->args[i]))
+            return false;
+    return true;
 }
 
 static int eval_in(ex_expr *e, tn_chunk *in, const uint32_t *sel, uint32_t n, tn_vector *out, tn_err *err)
@@ -982,7 +1008,7 @@ static int eval_in(ex_expr *e, tn_chunk *in, const uint32_t *sel, uint32_t n, tn
         return TN_NOMEM;
     bool all_const = true;
     for (uint32_t k = 1; k < e->nargs; k++)
-        if (e->args[k]->kind != EX_CONST)
+        if (!expr_is_closed(e->args[k]))
             all_const = false;
     if (all_const) {
         if (!st->kstate) {

@@ -77,6 +77,8 @@ int ex_keep_heaps(tn_vector *dst, const tn_vector *src);
 /* Cast the selected rows of src into out (type out->type). try_cast: failures give NULL. */
 int ex_cast_vector(tn_vector *src, tn_vector *out, const uint32_t *sel, uint32_t n, bool try_cast,
                    tn_err *err);
+/* Unscaled DECIMAL value v at `scale` as the nearest DOUBLE (cast.c). */
+double ex_decimal_to_double(tn_i128 v, int scale);
 /* Implicit cast cost used by overload resolution: 0 exact, larger = worse, -1 not allowed. */
 int ex_cast_cost(tn_type from, tn_type to);
 
@@ -116,6 +118,11 @@ int ex_like_kernel(const ex_func *fn, tn_vector **args, uint32_t nargs, const ui
                    tn_vector *out, tn_err *err);
 int ex_like_eval_cached(ex_eval_state *st, const ex_func *fn, tn_vector **args, uint32_t nargs,
                         const uint32_t *sel, uint32_t n, tn_vector *out, tn_err *err);
+
+/* Case-map UTF-8 text in[0..n) into out[0..n) (func_string.c): ASCII letters plus the two-byte
+ * Latin-1, Latin Extended-A, Greek and Cyrillic letters whose simple mapping keeps the byte
+ * length; every other byte is copied unchanged, so the length never changes. */
+void ex_utf8_case(const char *in, uint32_t n, char *out, bool upper);
 
 /* Comparison helpers (func_compare.c): compare the selected rows of a and b (same type) with
  * operator op and write matching rows (TRUE) to sel_out; NULL rows never match. */

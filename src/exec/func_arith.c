@@ -12,7 +12,9 @@
  *    yields DOUBLE (as DuckDB). Mixed integer/decimal operands are cast by the resolver first.
  *  - FLOAT/DOUBLE: IEEE arithmetic; a finite operation that overflows to infinity raises TN_RANGE
  *    "value out of range: overflow"; x / 0 and x % 0 raise "division by zero".
- *  - DATE +/- INTEGER days -> DATE; DATE - DATE -> INTEGER days; TIMESTAMP/DATE +/- INTERVAL ->
+ *  - DATE +/- INTEGER days -> DATE; DATE - DATE -> INTEGER days ("integer out of range" only for
+ *    dates millions of years apart);
+ *    TIMESTAMP/DATE +/- INTERVAL ->
  *    TIMESTAMP (months first, clamping the day to the month's end, then days, then time);
  *    TIMESTAMP - TIMESTAMP -> INTERVAL (days + time); INTERVAL +/- INTERVAL; -INTERVAL;
  *    INTERVAL * number and / number (fractional months spill into days, days into time).
@@ -247,7 +249,6 @@ static int arith_decimal(const ex_func *fn, tn_vector **args, uint32_t nargs, co
     bool sma = tn_decimal_is_small(ta), smb = tn_decimal_is_small(tb);
     if (op == EX_OP_DIV) {
         /* DECIMAL / DECIMAL -> DOUBLE */
-        double fa = (double)pow10_i128(ta.scale), fb = (double)pow10_i128(tb.scale);
         double *o = out->data;
         for (uint32_t i = 0; i < n; i++) {
             uint32_t r = EX_ROW(sel, i);
@@ -257,7 +258,7 @@ static int arith_decimal(const ex_func *fn, tn_vector **args, uint32_t nargs, co
             if (y == 0)
                 return tn_err_set(err, TN_RANGE, "division by zero");
             tn_i128 x = dec_load(a.data, tn_vview_index(&a, r), sma);
-            o[r] = ((double)x / fa) / ((double)y / fb);
+            o[r] = ex_decimal_to_double(x, ta.scale) / ex_decimal_to_double(y, tb.scale);
         }
         return TN_OK;
     }

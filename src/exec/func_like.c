@@ -5,9 +5,9 @@
  * Pattern language (SQL standard / PostgreSQL): '%' matches any sequence of characters
  * (including none), '_' exactly one character (a whole UTF-8 sequence), the escape character
  * (default '\', none when ESCAPE '') makes the next character literal. A pattern ending in the
- * escape character is an error ("LIKE pattern must not end with escape character"). ILIKE folds
- * ASCII letters only (multi-byte characters must match exactly). Matching is byte-wise
- * otherwise, so the whole pattern must match the whole string.
+ * escape character is an error ("LIKE pattern must not end with escape character"). ILIKE
+ * lower-cases pattern and subject with ex_utf8_case (ASCII plus the common two-byte alphabets)
+ * before a byte-wise match; the whole pattern must match the whole string.
  *
  * A pattern is compiled once into a token list and classified: exact, prefix ('abc%'), suffix
  * ('%abc'), contains ('%abc%') or general; the first four run as memcmp/memmem, the general case
@@ -66,16 +66,29 @@ static int like_compile(like_pat *p, const char *pt, uint32_t n, int esc, bool c
     p->tk = tn_malloc((size_t)n + 1);
     p->tb = tn_malloc((size_t)n + 1);
     p->src = tn_malloc((size_t)n + 1);
-    if (!p->tk || !p->tb || !p->src)
+    if (!p->tk || !p->tb || !p->src) {
+        like_pat_clear(p);
         return tn_err_set(err, TN_NOMEM, "out of memory");
+    }
     memcpy(p->src, pt, n);
     p->srclen = n;
+    if (ci) {
+        /* ILIKE: compile the lower-cased pattern (tb doubles as the scratch for it) */
+        ex_utf8_case(pt, n, p->tb, false);
+        memcpy(p->tk, p->tb, n);
+        pt = (const char *)p->tk;
+        if (esc >= 'A' && esc <= 'Z')
+            esc += 32;
+    }
+    /* tokens are written behind the read position (k <= i), so pt may alias p->tk */
     uint32_t k = 0;
     for (uint32_t i = 0; i < n; i++) {
         char c = pt[i];
         if (esc >= 0 && (unsigned char)c == (unsigned)esc) {
-            if (i + 1 >= n)
+            if (i + 1 >= n) {
+                like_pat_clear(p); /* never leave a half-compiled pattern in the cache */
                 return tn_err_set(err, TN_ERROR, "LIKE pattern must not end with escape character");
+            }
             p->tk[k] = TK_LIT;
             p->tb[k++] = fold(pt[++i], ci);
         } else if (c == '%') {
@@ -106,8 +119,10 @@ static int like_compile(like_pat *p, const char *pt, uint32_t n, int esc, bool c
     if (simple) {
         p->kind = lead && trail ? LK_CONTAINS : lead ? LK_SUFFIX : trail ? LK_PREFIX : LK_EXACT;
         p->lit = tn_malloc((size_t)(e - b) + 1);
-        if (!p->lit)
+        if (!p->lit) {
+            like_pat_clear(p);
             return tn_err_set(err, TN_NOMEM, "out of memory");
+        }
         memcpy(p->lit, p->tb + b, e - b);
         p->litlen = e - b;
     } else {
@@ -191,7 +206,36 @@ static bool match_general(const like_pat *p, const char *s, uint32_t n)
     return j == p->ntk;
 }
 
-static bool like_match(const like_pat *p, const char *s, uint32_t n)
+static bool like_match_folded(const like_pat *p, const char *s, uint32_t n);
+
+/* Match one subject; ILIKE subjects with non-ASCII bytes are lower-cased into *buf first. */
+static int like_match_row(const like_pat *p, const char *s, uint32_t n, char **buf, uint32_t *cap, bool *res,
+                          tn_err *err)
+{
+    if (p->ci) {
+        bool ascii = true;
+        for (uint32_t i = 0; i < n; i++)
+            if ((unsigned char)s[i] >= 0x80) {
+                ascii = false;
+                break;
+            }
+        if (!ascii) {
+            if (*cap < n) {
+                char *nb = tn_realloc(*buf, n);
+                if (!nb)
+                    return tn_err_set(err, TN_NOMEM, "out of memory");
+                *buf = nb;
+                *cap = n;
+            }
+            ex_utf8_case(s, n, *buf, false);
+            s = *buf;
+        }
+    }
+    *res = like_match_folded(p, s, n);
+    return TN_OK;
+}
+
+static bool like_match_folded(const like_pat *p, const char *s, uint32_t n)
 {
     switch (p->kind) {
     case LK_EXACT: return n == p->litlen && bytes_eq(s, p->lit, n, p->ci);
@@ -240,6 +284,9 @@ static int like_run(like_pat *cached, const ex_func *fn, tn_vector **args, uint3
     bool const_pat = args[1]->kind == TN_VEC_CONST && (nargs < 3 || args[2]->kind == TN_VEC_CONST);
     like_pat local;
     memset(&local, 0, sizeof local);
+    char *fbuf = NULL;
+    uint32_t fcap = 0;
+    bool m;
     like_pat *p = cached ? cached : &local;
     if (const_pat && n > 0) {
         uint32_t r0 = EX_ROW(sel, 0);
@@ -259,7 +306,9 @@ static int like_run(like_pat *cached, const ex_func *fn, tn_vector **args, uint3
             if (!ex_out_valid(out, r))
                 continue;
             const tn_str *s = (const tn_str *)sv.data + tn_vview_index(&sv, r);
-            o[r] = like_match(p, tn_str_data(s), s->len) != neg;
+            if ((rc = like_match_row(p, tn_str_data(s), s->len, &fbuf, &fcap, &m, err)))
+                goto done;
+            o[r] = m != neg;
         }
         goto done;
     }
@@ -274,9 +323,12 @@ static int like_run(like_pat *cached, const ex_func *fn, tn_vector **args, uint3
             goto done;
         if ((rc = like_compile(&local, tn_str_data(ps), ps->len, esc, ci, err)))
             goto done;
-        o[r] = like_match(&local, tn_str_data(s), s->len) != neg;
+        if ((rc = like_match_row(&local, tn_str_data(s), s->len, &fbuf, &fcap, &m, err)))
+            goto done;
+        o[r] = m != neg;
     }
 done:
+    tn_free(fbuf);
     like_pat_clear(&local);
     return rc;
 }

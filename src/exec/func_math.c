@@ -8,17 +8,18 @@
  * half away from zero (DuckDB; PostgreSQL's float round is half-even). Domain errors use
  * PostgreSQL's wording: "cannot take square root of a negative number", "cannot take logarithm
  * of zero", "cannot take logarithm of a negative number"; a finite result overflowing to
- * infinity is "value out of range: overflow". log(x) is the base-10 logarithm (PostgreSQL).
+ * infinity is "value out of range: overflow". log(x) is the base-10 logarithm and log(b, x) the
+ * base-b logarithm (PostgreSQL).
  */
 #include "expr_int.h"
 #include <math.h>
 
 enum {
     MF_ABS = 1, MF_SIGN, MF_ROUND, MF_CEIL, MF_FLOOR, MF_TRUNC, MF_SQRT, MF_CBRT, MF_EXP, MF_LN, MF_LOG10, MF_LOG2,
-    MF_POWER, MF_PI, MF_DEGREES, MF_RADIANS, MF_SIN, MF_COS, MF_TAN, MF_ASIN, MF_ACOS, MF_ATAN, MF_ATAN2, MF_COT
+    MF_POWER, MF_LOGB, MF_PI, MF_DEGREES, MF_RADIANS, MF_SIN, MF_COS, MF_TAN, MF_ASIN, MF_ACOS, MF_ATAN, MF_ATAN2, MF_COT
 };
 static const int k_m[] = {0, MF_ABS, MF_SIGN, MF_ROUND, MF_CEIL, MF_FLOOR, MF_TRUNC, MF_SQRT, MF_CBRT, MF_EXP, MF_LN,
-                          MF_LOG10, MF_LOG2, MF_POWER, MF_PI, MF_DEGREES, MF_RADIANS, MF_SIN, MF_COS, MF_TAN, MF_ASIN,
+                          MF_LOG10, MF_LOG2, MF_POWER, MF_LOGB, MF_PI, MF_DEGREES, MF_RADIANS, MF_SIN, MF_COS, MF_TAN, MF_ASIN,
                           MF_ACOS, MF_ATAN, MF_ATAN2, MF_COT};
 
 static inline int mop(const ex_func *fn) { return *(const int *)fn->data; }
@@ -153,6 +154,18 @@ static int math_double(const ex_func *fn, tn_vector **args, uint32_t nargs, cons
                 return tn_err_set(err, TN_RANGE, "value out of range: overflow");
             break;
         }
+        case MF_LOGB: {
+            /* log(base, x) */
+            double xv = ((const double *)b.data)[tn_vview_index(&b, r)];
+            if (v == 0 || xv == 0)
+                return tn_err_set(err, TN_RANGE, "cannot take logarithm of zero");
+            if (v < 0 || xv < 0)
+                return tn_err_set(err, TN_RANGE, "cannot take logarithm of a negative number");
+            if (v == 1)
+                return tn_err_set(err, TN_RANGE, "division by zero");
+            res = log(xv) / log(v);
+            break;
+        }
         case MF_DEGREES: res = v * (180.0 / 3.14159265358979323846); break;
         case MF_RADIANS: res = v * (3.14159265358979323846 / 180.0); break;
         case MF_SIN: res = sin(v); break;
@@ -215,7 +228,7 @@ static tn_i128 dec_round_at(tn_i128 v, int s, int64_t keep, int op)
     switch (op) {
     case MF_ROUND: {
         tn_i128 arem = rem < 0 ? -rem : rem;
-        if (arem * 2 >= p)
+        if (arem >= p - arem)
             q += v < 0 ? -1 : 1;
         break;
     }
@@ -307,7 +320,7 @@ static const ex_func k_math[] = {
     {"trunc", math_decimal, DEC, {DEC, I64}, 2, false, true, &k_dec_same[MF_TRUNC]},
     {"trunc", math_double, DBL, {DBL, I64}, 2, false, true, &k_m[MF_TRUNC]},
     D1("sqrt", MF_SQRT), D1("cbrt", MF_CBRT), D1("exp", MF_EXP), D1("ln", MF_LN), D1("log", MF_LOG10),
-    D1("log10", MF_LOG10), D1("log2", MF_LOG2), D2("power", MF_POWER), D2("pow", MF_POWER),
+    D1("log10", MF_LOG10), D1("log2", MF_LOG2), D2("power", MF_POWER), D2("log", MF_LOGB), D2("pow", MF_POWER),
     {"pi", math_double, DBL, {DBL}, 0, false, true, &k_m[MF_PI]},
     D1("degrees", MF_DEGREES), D1("radians", MF_RADIANS), D1("sin", MF_SIN), D1("cos", MF_COS), D1("tan", MF_TAN),
     D1("cot", MF_COT), D1("asin", MF_ASIN), D1("acos", MF_ACOS), D1("atan", MF_ATAN), D2("atan2", MF_ATAN2),

@@ -3,8 +3,9 @@
  *
  * Character semantics: VARCHAR values are UTF-8; "characters" are code points, counted as bytes
  * that are not continuation bytes (10xxxxxx), so malformed input never crashes (it just counts
- * oddly). lower/upper map ASCII letters and keep every other byte (multi-byte characters are
- * unchanged). Byte-oriented functions (octet_length) work on raw bytes.
+ * oddly). lower/upper map ASCII letters and the two-byte Latin-1, Latin Extended-A, Greek and
+ * Cyrillic letters (simple, length-preserving mappings); every other byte is kept as is.
+ * Byte-oriented functions (octet_length) work on raw bytes.
  *
  * PostgreSQL edge rules implemented:
  *  - substring(s, start[, len]) is 1-based; characters before position 1 are "virtual": the
@@ -112,6 +113,82 @@ static int fn_length(const ex_func *fn, tn_vector **args, uint32_t nargs, const 
 
 /* ---- case mapping ---- */
 
+/* Simple case mapping of a code point below U+0800 (two-byte UTF-8), 0 if unchanged. */
+static uint32_t cp_lower(uint32_t c)
+{
+    if ((c >= 0xC0 && c <= 0xDE && c != 0xD7) || (c >= 0x391 && c <= 0x3A9 && c != 0x3A2) || (c >= 0x410 && c <= 0x42F))
+        return c + 0x20;
+    if (c >= 0x400 && c <= 0x40F)
+        return c + 0x50;
+    if (c == 0x386)
+        return 0x3AC;
+    if (c >= 0x388 && c <= 0x38A)
+        return c + 0x25;
+    if (c == 0x38C)
+        return 0x3CC;
+    if (c == 0x38E || c == 0x38F)
+        return c + 0x3F;
+    if (((c >= 0x100 && c <= 0x12F) || (c >= 0x132 && c <= 0x137) || (c >= 0x14A && c <= 0x177) ||
+         (c >= 0x460 && c <= 0x481) || (c >= 0x48A && c <= 0x4BF)) && !(c & 1))
+        return c + 1;
+    if (((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) && (c & 1))
+        return c + 1;
+    return 0;
+}
+
+static uint32_t cp_upper(uint32_t c)
+{
+    if ((c >= 0xE0 && c <= 0xFE && c != 0xF7) || (c >= 0x3B1 && c <= 0x3C9 && c != 0x3C2) || (c >= 0x430 && c <= 0x44F))
+        return c - 0x20;
+    if (c == 0x3C2)
+        return 0x3A3; /* final sigma */
+    if (c >= 0x450 && c <= 0x45F)
+        return c - 0x50;
+    if (c == 0x3AC)
+        return 0x386;
+    if (c >= 0x3AD && c <= 0x3AF)
+        return c - 0x25;
+    if (c == 0x3CC)
+        return 0x38C;
+    if (c == 0x3CD || c == 0x3CE)
+        return c - 0x3F;
+    if (((c >= 0x101 && c <= 0x12F) || (c >= 0x133 && c <= 0x137) || (c >= 0x14B && c <= 0x177) ||
+         (c >= 0x461 && c <= 0x481) || (c >= 0x48B && c <= 0x4BF)) && (c & 1))
+        return c - 1;
+    if (((c >= 0x13A && c <= 0x148) || (c >= 0x17A && c <= 0x17E)) && !(c & 1))
+        return c - 1;
+    return 0;
+}
+
+void ex_utf8_case(const char *in, uint32_t n, char *out, bool upper)
+{
+    const unsigned char *p = (const unsigned char *)in;
+    for (uint32_t k = 0; k < n; k++) {
+        unsigned char c = p[k];
+        if (c < 0x80) {
+            if (upper)
+                out[k] = (char)(c - ((unsigned)c - 'a' < 26u ? 32 : 0));
+            else
+                out[k] = (char)(c + ((unsigned)c - 'A' < 26u ? 32 : 0));
+            continue;
+        }
+        if ((c & 0xE0) == 0xC0 && k + 1 < n && (p[k + 1] & 0xC0) == 0x80) {
+            uint32_t cp = ((uint32_t)(c & 0x1F) << 6) | (p[k + 1] & 0x3F);
+            uint32_t m = upper ? cp_upper(cp) : cp_lower(cp);
+            if (m) {
+                out[k] = (char)(0xC0 | (m >> 6));
+                out[k + 1] = (char)(0x80 | (m & 0x3F));
+            } else {
+                out[k] = (char)c;
+                out[k + 1] = (char)p[k + 1];
+            }
+            k++;
+            continue;
+        }
+        out[k] = (char)c;
+    }
+}
+
 static int fn_case(const ex_func *fn, tn_vector **args, uint32_t nargs, const uint32_t *sel, uint32_t n,
                    tn_vector *out, tn_err *err)
 {
@@ -139,13 +216,7 @@ static int fn_case(const ex_func *fn, tn_vector **args, uint32_t nargs, const ui
             dst = heap;
             heap += s->len;
         }
-        if (upper) {
-            for (uint32_t k = 0; k < s->len; k++)
-                dst[k] = (char)(p[k] - (((unsigned)p[k] - 'a' < 26u) ? 32 : 0));
-        } else {
-            for (uint32_t k = 0; k < s->len; k++)
-                dst[k] = (char)(p[k] + (((unsigned)p[k] - 'A' < 26u) ? 32 : 0));
-        }
+        ex_utf8_case((const char *)p, s->len, dst, upper);
         put_view(out, r, dst, s->len);
     }
     return TN_OK;

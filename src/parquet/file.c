@@ -26,6 +26,7 @@ static void file_free(pq_file *f)
 {
     if (!f)
         return;
+    pq_schema_free_readers(f);
     pq_schema_free(f->root);
     tn_free(f->leaves);
     pq_file_meta_free(&f->meta);

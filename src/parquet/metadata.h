@@ -229,11 +229,18 @@ struct pq_file {
     pq_schema_node **leaves; /* by leaf (column chunk) index */
     uint32_t nleaves;
     char *created_by;        /* NUL-terminated copy, or NULL */
+    /* additions (nested): */
+    tn_type *leaf_types;     /* by leaf index: type of one value (repeated leaves: the element) */
+    struct pq_rfield *rfields; /* by top-level field: reader trees (nested.h) */
+    uint32_t nrfields;
 };
 
-/* Build f->root / f->leaves from f->meta.schema (bounds-checked, depth-limited). */
+/* Build f->root / f->leaves / f->leaf_types / f->rfields from f->meta.schema (bounds-checked,
+ * depth-limited). */
 int pq_schema_build(pq_file *f, tn_err *err);
 void pq_schema_free(pq_schema_node *root);
+/* Free f->rfields and f->leaf_types. */
+void pq_schema_free_readers(pq_file *f);
 /* Leaf index of a flat top-level field, or -1 if the field is a group / repeated. */
 int pq_schema_flat_leaf(const pq_schema_node *field);
 

@@ -131,4 +131,107 @@ uint32_t pq_file_num_kv(const pq_file *f);
 bool pq_file_kv(const pq_file *f, uint32_t i, const char **key, uint32_t *key_len, const char **value,
                 uint32_t *value_len);
 
+/* ---- additions (prune): page index and Bloom filter reading (page_index.c, bloom_read.c) ---- */
+
+/* OffsetIndex (parquet.thrift; PageIndex.md): where each data page of a column chunk starts and
+ * which rows it holds. The dictionary page is not listed. */
+typedef struct pq_page_location {
+    int64_t offset;               /* file offset of the page header */
+    int32_t compressed_page_size; /* header + body bytes */
+    int64_t first_row_index;      /* first row of the page within the row group */
+} pq_page_location;
+
+typedef struct pq_offset_index {
+    pq_page_location *pages;      /* owned */
+    uint32_t npages;
+} pq_offset_index;
+
+/* parquet.thrift BoundaryOrder */
+enum pq_boundary_order { PQ_BOUNDARY_UNORDERED = 0, PQ_BOUNDARY_ASCENDING = 1, PQ_BOUNDARY_DESCENDING = 2 };
+
+/* One ColumnIndex entry: bounds of page i of the matching OffsetIndex. Bounds are PLAIN-encoded
+ * without a length prefix (like Statistics.min_value), possibly truncated (still valid lower /
+ * upper bounds), ordered by the column's ColumnOrder; empty for null pages. */
+typedef struct pq_page_stats {
+    bool null_page;               /* every value of the page is NULL */
+    const uint8_t *min, *max;     /* into the index's own bytes */
+    uint32_t min_len, max_len;
+    int64_t null_count;           /* -1 when unknown (null_counts absent or negative) */
+    int64_t nan_count;            /* -1 when unknown (nan_counts absent or negative) */
+} pq_page_stats;
+
+typedef struct pq_column_index {
+    pq_page_stats *pages;         /* owned */
+    uint32_t npages;
+    int boundary_order;           /* pq_boundary_order (other values kept as written) */
+    uint8_t *bytes;               /* owned copy of the encoded index, which min/max point into */
+} pq_column_index;
+
+/* Decode a ColumnIndex / OffsetIndex from p[0..n) (base = file offset of p[0], for messages).
+ * The decoders copy what they keep, so p may be freed afterwards. TN_CORRUPT for malformed or
+ * inconsistent structures (lists of different lengths, missing required fields); TN_NOMEM.
+ * *out is freed with pq_column_index_free / pq_offset_index_free. */
+int pq_column_index_decode(const uint8_t *p, size_t n, uint64_t base, pq_column_index **out, tn_err *err);
+int pq_offset_index_decode(const uint8_t *p, size_t n, uint64_t base, pq_offset_index **out, tn_err *err);
+void pq_column_index_free(pq_column_index *ci);   /* NULL-safe */
+void pq_offset_index_free(pq_offset_index *oi);   /* NULL-safe */
+/* Read the ColumnIndex / OffsetIndex of leaf column chunk `leaf` of row group rg through the
+ * file's VFS (ColumnChunk column_index_offset/length, offset_index_offset/length). *out = NULL
+ * (TN_OK) when the chunk has none. A location outside the file is TN_CORRUPT. */
+int pq_column_index_read(pq_file *f, uint32_t rg, int leaf, pq_column_index **out, tn_err *err);
+int pq_offset_index_read(pq_file *f, uint32_t rg, int leaf, pq_offset_index **out, tn_err *err);
+
+/* A set of rows of a row group: sorted, disjoint, non-adjacent half-open ranges [begin, end). */
+typedef struct pq_row_range {
+    uint64_t begin, end;
+} pq_row_range;
+
+typedef struct pq_row_ranges {
+    pq_row_range *r;              /* owned */
+    uint32_t n, cap;
+    /* what the page index contributed (pq_row_group_select_rows) */
+    uint64_t pages_total;         /* data pages of the predicate columns whose page index was used */
+    uint64_t pages_skipped;       /* of those, pages the predicates of their column exclude */
+    uint32_t indexes_used;        /* predicate columns whose page index was used */
+    uint32_t indexes_ignored;     /* page indexes present but unusable (corrupt, inconsistent) */
+} pq_row_ranges;
+
+void pq_row_ranges_free(pq_row_ranges *r);        /* frees r->r, zeroes *r; NULL-safe */
+uint64_t pq_row_ranges_count(const pq_row_ranges *r);
+/* The rows of row group rg that may satisfy every predicate, according to the page indexes
+ * (ColumnIndex + OffsetIndex) of the predicate columns: a page whose bounds / null information
+ * prove that none of its rows satisfies the predicates on its column is excluded, the rows of
+ * the remaining pages form that column's ranges, and the result is the intersection over the
+ * predicate columns (all rows for a column without a usable page index). Corrupt or inconsistent
+ * indexes are ignored (counted in indexes_ignored), never trusted; TN_IOERR / TN_NOMEM are
+ * returned. *out is (re)initialised; free it with pq_row_ranges_free. */
+int pq_row_group_select_rows(pq_file *f, uint32_t rg, const pq_predicate *preds, uint32_t npreds,
+                             pq_row_ranges *out, tn_err *err);
+
+/* Split-block Bloom filter of a column chunk (BloomFilter.md), bitset owned. */
+typedef struct pq_bloom_filter {
+    uint8_t *bitset;
+    uint32_t nbytes;              /* a positive multiple of 32 */
+} pq_bloom_filter;
+
+/* Decode a BloomFilterHeader followed by its bitset from p[0..n) (a bare filter such as
+ * parquet-testing's bloom_filter.xxhash.bin). The bitset is copied. TN_CORRUPT / TN_NOTSUP
+ * (another algorithm, hash or compression) / TN_NOMEM. */
+int pq_bloom_filter_decode(const uint8_t *p, size_t n, uint64_t base, pq_bloom_filter **out, tn_err *err);
+/* Read the Bloom filter of leaf column chunk `leaf` of row group rg (ColumnMetaData
+ * bloom_filter_offset; bloom_filter_length when present, else the header gives the size).
+ * *out = NULL (TN_OK) when the chunk has none. */
+int pq_bloom_filter_read(pq_file *f, uint32_t rg, int leaf, pq_bloom_filter **out, tn_err *err);
+void pq_bloom_filter_free(pq_bloom_filter *bf);   /* NULL-safe */
+/* May non-NULL value v (of the leaf's tarn type) be in column `node`'s filter? false only when it
+ * is certainly absent. Values that cannot be hashed as the column stores them (NaN, types whose
+ * physical form differs, out-of-range) answer true. */
+bool pq_bloom_filter_may_contain(const pq_bloom_filter *bf, const pq_schema_node *node, const tn_value *v);
+/* *may_match = false when some EQ or IN predicate's values are all certainly absent from the
+ * Bloom filter of its column in row group rg. Missing, unusable or corrupt filters mean "may
+ * match" (never an error); TN_IOERR / TN_NOMEM are returned. *filters_read counts the filters
+ * read (may be NULL). */
+int pq_row_group_bloom_may_match(pq_file *f, uint32_t rg, const pq_predicate *preds, uint32_t npreds,
+                                 bool *may_match, uint32_t *filters_read, tn_err *err);
+
 #endif

@@ -1,11 +1,13 @@
 /*
  * schema.c -- the schema tree: built from FileMetaData's flat, pre-order SchemaElement list, with
- * the maximum definition/repetition level of every leaf and the tarn type each node reads as.
+ * the maximum definition/repetition level of every leaf and the tarn type each node reads as;
+ * and, for every top-level field, the reader tree of nested.h (LIST / MAP / STRUCT shapes).
  *
  * Spec: parquet.thrift SchemaElement; LogicalTypes.md (annotations, the ConvertedType
- * compatibility rules); summary sections 4 and 8. Type resolution per leaf: a recognised
- * LogicalType wins; if it is absent, unrecognised or invalid for the physical type, the
- * ConvertedType is used; otherwise the physical type alone decides:
+ * compatibility rules, "Nested Types" with its backward-compatibility rules); summary sections 4
+ * and 8. Type resolution per leaf: a recognised LogicalType wins; if it is absent, unrecognised
+ * or invalid for the physical type, the ConvertedType is used; otherwise the physical type alone
+ * decides:
  *
  *   BOOLEAN -> BOOL, INT32 -> INT32, INT64 -> INT64, FLOAT/DOUBLE, BYTE_ARRAY/FLBA -> BLOB,
  *   INT96 -> TIMESTAMP (PQ_INT96_UNIT, no time zone; see column_reader.c for the conversion),
@@ -15,13 +17,27 @@
  *   TN_TF_ENUM / TN_TF_JSON), UUID on FLBA(16) -> UUID, FLOAT16 on FLBA(2) -> FLOAT, BSON,
  *   GEOMETRY, GEOGRAPHY -> BLOB, INTERVAL on FLBA(12) -> INTERVAL, UNKNOWN -> NULL.
  *
- * Groups become STRUCT / LIST / MAP nodes (and repeated leaves LIST nodes); they are represented
- * in the tree but flagged unsupported ("nested columns are not supported yet") until the nested
- * reader lands. Hostile schemas: child counts are checked against the remaining elements, nesting
- * depth is limited to PQ_SCHEMA_MAX_DEPTH, every element must be consumed, and invalid physical
- * types / repetitions / FLBA widths are TN_CORRUPT.
+ * Groups and repeated fields (reader trees, see nested.h for the level semantics):
+ *   - LIST-annotated group (LogicalType LIST or ConvertedType LIST) holding exactly one repeated
+ *     field R -> LIST. The element is, by the backward-compatibility rules: R itself (required)
+ *     when R is primitive, or a group with several fields, or a group whose only field is
+ *     repeated, or a group named "array" or "<list name>_tuple" (legacy 2-level lists; R
+ *     annotated LIST is then itself a list); otherwise R's only field (3-level list).
+ *   - MAP-annotated group (LogicalType MAP, ConvertedType MAP or the legacy MAP_KEY_VALUE on the
+ *     outer group) holding one repeated group of one or two fields -> MAP(key, value), keys and
+ *     values identified by position; optional keys are accepted (Presto); a map without a value
+ *     field reads its values as NULL (type NULL). A MAP_KEY_VALUE group of another shape is read
+ *     as a STRUCT.
+ *   - any other group -> STRUCT of its fields, in schema order.
+ *   - a repeated field outside those shapes -> a required LIST of required elements of its type
+ *     (an absent one is [] and never NULL).
+ * A field whose shape breaks these rules, that holds an unreadable leaf, or that is a VARIANT
+ * group is flagged unsupported with the reason. Hostile schemas: child counts are checked against
+ * the remaining elements, nesting depth is limited to PQ_SCHEMA_MAX_DEPTH, every element must be
+ * consumed, and invalid physical types / repetitions / FLBA widths are TN_CORRUPT.
  */
 #include "metadata.h"
+#include "nested.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -37,8 +53,6 @@ typedef struct build_ctx {
     uint32_t next;     /* next element index */
     tn_err *err;
 } build_ctx;
-
-static const char *NESTED_REASON = "nested columns are not supported yet";
 
 static int set_unsupported(pq_schema_node *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int set_unsupported(pq_schema_node *n, const char *fmt, ...)
@@ -151,7 +165,7 @@ static int map_logical(pq_schema_node *n, const pq_schema_element *e, bool *done
         return TN_OK;
     case PQ_LT_VARIANT:
         n->type = tn_type_make(TN_T_BLOB);
-        return set_unsupported(n, "VARIANT columns are not supported yet");
+        return set_unsupported(n, "VARIANT columns are not supported");
     case PQ_LT_VECTOR:
         n->type = tn_type_make(TN_T_LIST);
         return set_unsupported(n, "VECTOR columns are not supported yet");
@@ -325,17 +339,11 @@ static int build_node(build_ctx *c, pq_schema_node *parent, int depth, int def, 
             n->type = tn_type_make(TN_T_MAP);
         else
             n->type = tn_type_make(TN_T_STRUCT);
-        if (parent) {
-            if (lid == PQ_LT_VARIANT)
-                rc = set_unsupported(n, "VARIANT columns are not supported yet");
-            else if (n->repetition == PQ_REPEATED) {
-                n->type = tn_type_make(TN_T_LIST);
-                rc = set_unsupported(n, "%s", NESTED_REASON);
-            } else if (n->supported)
-                rc = set_unsupported(n, "%s", NESTED_REASON);
-            if (rc)
-                return tn_err_set(c->err, rc, "out of memory building the schema");
-        }
+        if (parent && lid == PQ_LT_VARIANT &&
+            (rc = set_unsupported(n, "VARIANT columns are not supported")))
+            return tn_err_set(c->err, rc, "out of memory building the schema");
+        if (parent && n->repetition == PQ_REPEATED)
+            n->type = tn_type_make(TN_T_LIST); /* the reader tree gives the full type */
         if (nc > 0) {
             n->children = tn_calloc((size_t)nc, sizeof *n->children);
             if (!n->children)
@@ -363,12 +371,9 @@ static int build_node(build_ctx *c, pq_schema_node *parent, int depth, int def, 
     n->max_rep = rep;
     if (n->supported && (rc = map_leaf(n, e)))
         return tn_err_set(c->err, rc, "out of memory building the schema");
-    if (n->repetition == PQ_REPEATED) {
-        /* an unannotated repeated primitive is a required list of required elements */
-        n->type = tn_type_make(TN_T_LIST);
-        if ((rc = set_unsupported(n, "%s", NESTED_REASON)))
-            return tn_err_set(c->err, rc, "out of memory building the schema");
-    }
+    f->leaf_types[n->leaf_index] = n->type;
+    if (n->repetition == PQ_REPEATED)
+        n->type = tn_type_make(TN_T_LIST); /* a required list of required elements (reader tree) */
     return TN_OK;
 }
 
@@ -379,7 +384,8 @@ int pq_schema_build(pq_file *f, tn_err *err)
         return tn_err_set(err, TN_CORRUPT, "%s: FileMetaData at offset %llu: empty schema", f->path,
                           (unsigned long long)f->footer_off);
     f->leaves = tn_calloc(f->meta.nschema, sizeof *f->leaves);
-    if (!f->leaves)
+    f->leaf_types = tn_calloc(f->meta.nschema, sizeof *f->leaf_types);
+    if (!f->leaves || !f->leaf_types)
         return tn_err_set(err, TN_NOMEM, "out of memory building the schema");
     int rc = build_node(&c, NULL, 0, 0, 0, &f->root);
     if (rc)
@@ -389,6 +395,16 @@ int pq_schema_build(pq_file *f, tn_err *err)
                           "%s: FileMetaData at offset %llu: schema has %u elements but the tree rooted at "
                           "element 0 uses only %u",
                           f->path, (unsigned long long)f->footer_off, f->meta.nschema, c.next);
+    uint32_t nf = f->root->nchildren;
+    if (nf) {
+        f->rfields = tn_calloc(nf, sizeof *f->rfields);
+        if (!f->rfields)
+            return tn_err_set(err, TN_NOMEM, "out of memory building the schema");
+        f->nrfields = nf;
+        for (uint32_t i = 0; i < nf; i++)
+            if ((rc = pq_rfield_build(f->root->children[i], f->leaf_types, &f->rfields[i])))
+                return tn_err_set(err, rc, "out of memory building the schema");
+    }
     return TN_OK;
 }
 
@@ -411,4 +427,290 @@ int pq_schema_flat_leaf(const pq_schema_node *field)
     if (field->physical_type < 0)
         return -1;
     return field->leaf_index;
+}
+
+/* ---- reader trees (nested.h) ---- */
+typedef struct rn_ctx {
+    pq_rfield *rf;
+    const tn_type *leaf_types;
+    uint32_t leaves_cap;
+    char why[400];
+} rn_ctx;
+
+static void rnode_free(pq_rnode *n)
+{
+    if (!n)
+        return;
+    for (uint32_t i = 0; i < n->nchildren; i++)
+        rnode_free(n->children[i]);
+    tn_free(n->children);
+    tn_free(n);
+}
+
+void pq_rfield_free(pq_rfield *rf)
+{
+    if (!rf)
+        return;
+    rnode_free(rf->root);
+    tn_free(rf->leaves);
+    memset(rf, 0, sizeof *rf);
+}
+
+/* Record why the field cannot be read; returns TN_NOTSUP (the shape is unsupported). */
+static int rn_unsup(rn_ctx *c, const pq_schema_node *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int rn_unsup(rn_ctx *c, const pq_schema_node *n, const char *fmt, ...)
+{
+    char buf[300];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n->parent && n->parent->parent)
+        snprintf(c->why, sizeof c->why, "field %.80s: %s", n->name, buf);
+    else
+        snprintf(c->why, sizeof c->why, "%s", buf);
+    return TN_NOTSUP;
+}
+
+static int rn_alloc(int kind, const pq_schema_node *sn, uint32_t nchildren, pq_rnode **out)
+{
+    pq_rnode *n = tn_calloc(1, sizeof *n);
+    if (!n)
+        return TN_NOMEM;
+    *out = n;
+    n->kind = kind;
+    n->node = sn;
+    n->leaf = -1;
+    n->rep_leaf = -1;
+    if (nchildren) {
+        n->children = tn_calloc(nchildren, sizeof *n->children);
+        if (!n->children)
+            return TN_NOMEM;
+        n->nchildren = nchildren;
+    }
+    return TN_OK;
+}
+
+static bool is_list_group(const pq_schema_node *n)
+{
+    return n->logical_type == PQ_LT_LIST || (n->logical_type == PQ_LT_NONE && n->converted_type == PQ_CT_LIST);
+}
+
+static bool is_map_group(const pq_schema_node *n)
+{
+    return n->logical_type == PQ_LT_MAP ||
+           (n->logical_type == PQ_LT_NONE && (n->converted_type == PQ_CT_MAP || n->converted_type == PQ_CT_MAP_KEY_VALUE));
+}
+
+static bool is_leaf(const pq_schema_node *n) { return n->leaf_index >= 0; }
+
+/* The level counts are bounded by the schema depth limit, far below 2^16. */
+static inline uint16_t lv16(int x) { return (uint16_t)x; }
+
+static int rn_body(rn_ctx *c, const pq_schema_node *n, int srep, int sdef, int vdef, pq_rnode **out);
+
+/* A field with its own repetition: rows at (srep, sdef). */
+static int rn_field(rn_ctx *c, const pq_schema_node *n, int srep, int sdef, pq_rnode **out)
+{
+    int rc;
+    if (n->repetition != PQ_REPEATED) {
+        if ((rc = rn_body(c, n, srep, sdef, sdef + (n->repetition == PQ_OPTIONAL), out)))
+            return rc;
+    } else {
+        /* a repeated field outside a LIST/MAP shape: a required list of required elements */
+        pq_rnode *l;
+        if ((rc = rn_alloc(PQ_RN_LIST, n, 1, &l)))
+            return rc;
+        *out = l;
+        l->slot_rep = lv16(srep), l->slot_def = lv16(sdef), l->valid_def = lv16(sdef);
+        l->elem_rep = lv16(srep + 1), l->elem_def = lv16(sdef + 1);
+        if ((rc = rn_body(c, n, srep + 1, sdef + 1, sdef + 1, &l->children[0])))
+            return rc;
+        l->type = tn_type_list(l->children[0]->type);
+        l->rep_leaf = l->children[0]->rep_leaf;
+        if (l->type.id == TN_T_INVALID)
+            return TN_NOMEM;
+    }
+    ((pq_schema_node *)n)->type = (*out)->type;
+    return TN_OK;
+}
+
+static int rn_leaf(rn_ctx *c, const pq_schema_node *n, int srep, int sdef, int vdef, pq_rnode **out)
+{
+    int rc;
+    if (vdef != n->max_def || srep != n->max_rep)
+        return rn_unsup(c, n, "internal error: levels %d/%d of the leaf do not match its path (%d/%d)", vdef, srep,
+                        n->max_def, n->max_rep);
+    pq_rnode *l;
+    if ((rc = rn_alloc(PQ_RN_LEAF, n, 0, &l)))
+        return rc;
+    *out = l;
+    l->slot_rep = lv16(srep), l->slot_def = lv16(sdef), l->valid_def = lv16(vdef);
+    l->type = c->leaf_types[n->leaf_index];
+    pq_rfield *rf = c->rf;
+    if (rf->nleaves == c->leaves_cap) {
+        uint32_t cap = c->leaves_cap ? c->leaves_cap * 2 : 8;
+        pq_rnode **v = tn_realloc(rf->leaves, (size_t)cap * sizeof *v);
+        if (!v)
+            return TN_NOMEM;
+        rf->leaves = v;
+        c->leaves_cap = cap;
+    }
+    l->leaf = l->rep_leaf = (int)rf->nleaves;
+    rf->leaves[rf->nleaves++] = l;
+    return TN_OK;
+}
+
+static int rn_list(rn_ctx *c, const pq_schema_node *n, int srep, int sdef, int vdef, pq_rnode **out)
+{
+    int rc;
+    if (n->nchildren != 1 || n->children[0]->repetition != PQ_REPEATED)
+        return rn_unsup(c, n, "a LIST-annotated group must hold exactly one repeated field");
+    const pq_schema_node *r = n->children[0];
+    int erep = srep + 1, edef = vdef + 1;
+    pq_rnode *l;
+    if ((rc = rn_alloc(PQ_RN_LIST, n, 1, &l)))
+        return rc;
+    *out = l;
+    l->slot_rep = lv16(srep), l->slot_def = lv16(sdef), l->valid_def = lv16(vdef);
+    l->elem_rep = lv16(erep), l->elem_def = lv16(edef);
+    size_t nl = strlen(n->name);
+    bool tuple = strlen(r->name) == nl + 6 && strncmp(r->name, n->name, nl) == 0 && strcmp(r->name + nl, "_tuple") == 0;
+    bool two_level = is_leaf(r) || r->nchildren != 1 || r->children[0]->repetition == PQ_REPEATED ||
+                     strcmp(r->name, "array") == 0 || tuple;
+    if (two_level)
+        rc = rn_body(c, r, erep, edef, edef, &l->children[0]); /* R itself is the (required) element */
+    else
+        rc = rn_field(c, r->children[0], erep, edef, &l->children[0]);
+    if (rc)
+        return rc;
+    l->type = tn_type_list(l->children[0]->type);
+    l->rep_leaf = l->children[0]->rep_leaf;
+    return l->type.id == TN_T_INVALID ? TN_NOMEM : TN_OK;
+}
+
+static int rn_map(rn_ctx *c, const pq_schema_node *n, int srep, int sdef, int vdef, pq_rnode **out)
+{
+    int rc;
+    const pq_schema_node *kv = n->children[0];
+    int erep = srep + 1, edef = vdef + 1;
+    pq_rnode *l, *s;
+    if ((rc = rn_alloc(PQ_RN_LIST, n, 1, &l)))
+        return rc;
+    *out = l;
+    l->slot_rep = lv16(srep), l->slot_def = lv16(sdef), l->valid_def = lv16(vdef);
+    l->elem_rep = lv16(erep), l->elem_def = lv16(edef);
+    if ((rc = rn_alloc(PQ_RN_STRUCT, kv, 2, &l->children[0])))
+        return rc;
+    s = l->children[0];
+    s->slot_rep = lv16(erep), s->slot_def = lv16(edef), s->valid_def = lv16(edef);
+    if ((rc = rn_field(c, kv->children[0], erep, edef, &s->children[0])))
+        return rc;
+    if (kv->nchildren == 2) {
+        if ((rc = rn_field(c, kv->children[1], erep, edef, &s->children[1])))
+            return rc;
+    } else {
+        /* a map without a value field: every value is NULL */
+        if ((rc = rn_alloc(PQ_RN_NULL, kv, 0, &s->children[1])))
+            return rc;
+        pq_rnode *v = s->children[1];
+        v->slot_rep = lv16(erep), v->slot_def = lv16(edef), v->valid_def = lv16(edef + 1);
+        v->type = tn_type_make(TN_T_NULL);
+    }
+    tn_type kt = s->children[0]->type, vt = s->children[1]->type;
+    l->type = tn_type_map(kt, vt);
+    s->type = tn_type_list_child(l->type);
+    s->rep_leaf = l->rep_leaf = s->children[0]->rep_leaf;
+    return l->type.id == TN_T_INVALID || s->type.id == TN_T_INVALID ? TN_NOMEM : TN_OK;
+}
+
+/* The field's content without its own repetition: rows at (srep, sdef), non-NULL from vdef. */
+static int rn_body(rn_ctx *c, const pq_schema_node *n, int srep, int sdef, int vdef, pq_rnode **out)
+{
+    int rc;
+    if (!n->supported)
+        return rn_unsup(c, n, "%s", n->unsupported_reason ? n->unsupported_reason : "unsupported type");
+    if (is_leaf(n))
+        return rn_leaf(c, n, srep, sdef, vdef, out);
+    if (n->nchildren == 0)
+        return rn_unsup(c, n, "a group without fields cannot be read");
+    if (is_list_group(n))
+        return rn_list(c, n, srep, sdef, vdef, out);
+    if (is_map_group(n)) {
+        const pq_schema_node *kv = n->children[0];
+        bool shape = n->nchildren == 1 && kv->repetition == PQ_REPEATED && !is_leaf(kv) && kv->nchildren >= 1 &&
+                     kv->nchildren <= 2;
+        if (shape)
+            return rn_map(c, n, srep, sdef, vdef, out);
+        if (n->logical_type == PQ_LT_MAP || n->converted_type == PQ_CT_MAP)
+            return rn_unsup(c, n, "a MAP-annotated group must hold one repeated group of a key and a value field");
+        /* a MAP_KEY_VALUE annotation on another shape: read as a struct */
+    }
+    pq_rnode *s;
+    if ((rc = rn_alloc(PQ_RN_STRUCT, n, n->nchildren, &s)))
+        return rc;
+    *out = s;
+    s->slot_rep = lv16(srep), s->slot_def = lv16(sdef), s->valid_def = lv16(vdef);
+    for (uint32_t i = 0; i < n->nchildren; i++)
+        if ((rc = rn_field(c, n->children[i], srep, vdef, &s->children[i])))
+            return rc;
+    const char **names = tn_malloc((size_t)n->nchildren * sizeof *names);
+    tn_type *types = tn_malloc((size_t)n->nchildren * sizeof *types);
+    if (!names || !types) {
+        tn_free(names);
+        tn_free(types);
+        return TN_NOMEM;
+    }
+    for (uint32_t i = 0; i < n->nchildren; i++) {
+        names[i] = n->children[i]->name;
+        types[i] = s->children[i]->type;
+    }
+    s->type = tn_type_struct(n->nchildren, names, types);
+    tn_free(names);
+    tn_free(types);
+    s->rep_leaf = s->children[0]->rep_leaf;
+    return s->type.id == TN_T_INVALID ? TN_NOMEM : TN_OK;
+}
+
+int pq_rfield_build(pq_schema_node *field, const tn_type *leaf_types, pq_rfield *out)
+{
+    rn_ctx c;
+    memset(&c, 0, sizeof c);
+    memset(out, 0, sizeof *out);
+    c.rf = out;
+    c.leaf_types = leaf_types;
+    pq_rnode *root = NULL;
+    int rc = rn_field(&c, field, 0, 0, &root);
+    out->root = root;
+    if (rc == TN_OK)
+        return TN_OK;
+    pq_rfield_free(out);
+    if (rc == TN_NOTSUP) {
+        if (field->nchildren || field->repetition == PQ_REPEATED) {
+            tn_type_id id = (tn_type_id)field->type.id;
+            field->type = tn_type_make(id == TN_T_INVALID ? TN_T_STRUCT : id);
+        }
+        if (field->supported)
+            return set_unsupported(field, "%s", c.why);
+        return TN_OK;
+    }
+    return rc;
+}
+
+void pq_schema_free_readers(pq_file *f)
+{
+    for (uint32_t i = 0; i < f->nrfields; i++)
+        pq_rfield_free(&f->rfields[i]);
+    tn_free(f->rfields);
+    tn_free(f->leaf_types);
+    f->rfields = NULL;
+    f->nrfields = 0;
+    f->leaf_types = NULL;
+}
+
+const pq_rfield *pq_file_rfield(const pq_file *f, uint32_t i)
+{
+    if (i >= f->nrfields || !f->rfields[i].root)
+        return NULL;
+    return &f->rfields[i];
 }

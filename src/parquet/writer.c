@@ -31,20 +31,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-void pq_write_options_default(pq_write_options *o)
-{
-    memset(o, 0, sizeof *o);
-    o->codec = PQ_CODEC_SNAPPY;
-    o->compression_level = 0;
-    o->row_group_size = 122880;
-    o->row_group_size_bytes = 0;
-    o->page_version = 1;
-    o->dictionary = true;
-    o->dictionary_size_limit = 1u << 20;
-    o->page_size = 1u << 20;
-    o->created_by = NULL;
-}
-
 #define PQW_CREATED_BY "tarn version " TARN_VERSION
 
 static uint64_t g_tmp_counter;
@@ -60,6 +46,18 @@ static void writer_free(pq_writer *w)
     tn_free(w->tmp_path);
     tn_free(w->created_by);
     pq_bytes_free(&w->rg_meta);
+    tn_free(w->rgs);
+    tn_free(w->locs);
+    tn_free(w->flushed);
+    pq_bytes_free(&w->ci_buf);
+    pq_bytes_free(&w->oi_buf);
+    for (uint32_t i = 0; i < w->nkv; i++) {
+        tn_free(w->kv_keys[i]);
+        if (w->kv_values)
+            tn_free(w->kv_values[i]);
+    }
+    tn_free(w->kv_keys);
+    tn_free(w->kv_values);
     tn_free(w->s_def);
     tn_free(w->s_gather);
     tn_free(w->s_vrow);
@@ -69,6 +67,9 @@ static void writer_free(pq_writer *w)
     pq_bytes_free(&w->s_levels);
     pq_bytes_free(&w->s_hdr);
     pq_bytes_free(&w->s_tmp);
+    pq_bytes_free(&w->s_enc);
+    tn_free(w->s_u32);
+    tn_free(w->s_strs);
     tn_free(w);
 }
 
@@ -97,22 +98,39 @@ static int file_write(pq_writer *w, const void *p, size_t n, tn_err *err)
     return TN_OK;
 }
 
-static int validate_options(const pq_write_options *o, tn_err *err)
+/* Mark the columns named in opts->bloom_filter_columns. */
+static int resolve_bloom(pq_writer *w, const pq_write_options *o, tn_err *err)
 {
-    switch (o->codec) {
-    case PQ_CODEC_LZ4: /* written as LZ4_RAW */
-    case PQ_CODEC_UNCOMPRESSED:
-    case PQ_CODEC_SNAPPY:
-    case PQ_CODEC_GZIP:
-    case PQ_CODEC_BROTLI:
-    case PQ_CODEC_ZSTD:
-    case PQ_CODEC_LZ4_RAW: break;
-    default: return tn_err_set(err, TN_NOTSUP, "Parquet codec %d cannot be written", o->codec);
+    for (uint32_t k = 0; k < o->nbloom_filter_columns; k++) {
+        const char *n = o->bloom_filter_columns[k];
+        uint32_t i = 0;
+        while (i < w->ncols && !(n && strcasecmp(w->cols[i].name, n) == 0))
+            i++;
+        if (i == w->ncols)
+            return tn_err_set(err, TN_ERROR, "BLOOM_FILTER_COLUMNS: no column \"%s\" in the Parquet output",
+                              n ? n : "(null)");
+        if (!pq_bloom_type_supported(w->cols[i].type))
+            return tn_err_set(err, TN_NOTSUP, "BLOOM_FILTER_COLUMNS: column \"%s\" has a type without Bloom filters",
+                              w->cols[i].name);
+        w->cols[i].bloom = true;
     }
-    if (o->page_version != 1 && o->page_version != 2)
-        return tn_err_set(err, TN_MISUSE, "Parquet data page version must be 1 or 2 (got %d)", o->page_version);
-    if (o->row_group_size == 0)
-        return tn_err_set(err, TN_MISUSE, "Parquet row_group_size must be positive");
+    return TN_OK;
+}
+
+static int copy_kv(pq_writer *w, const pq_write_options *o, tn_err *err)
+{
+    if (o->nkv == 0)
+        return TN_OK;
+    w->kv_keys = tn_calloc(o->nkv, sizeof *w->kv_keys);
+    w->kv_values = tn_calloc(o->nkv, sizeof *w->kv_values);
+    if (!w->kv_keys || !w->kv_values)
+        return tn_err_set(err, TN_NOMEM, "out of memory");
+    for (uint32_t i = 0; i < o->nkv; i++) {
+        const char *v = o->kv_values ? o->kv_values[i] : NULL;
+        w->nkv = i + 1;
+        if (!(w->kv_keys[i] = tn_strdup(o->kv_keys[i])) || (v && !(w->kv_values[i] = tn_strdup(v))))
+            return tn_err_set(err, TN_NOMEM, "out of memory");
+    }
     return TN_OK;
 }
 
@@ -129,7 +147,7 @@ int pq_writer_open(vfs *fs, const char *path, uint32_t ncols, const char *const 
         pq_write_options_default(&def);
         opts = &def;
     }
-    int rc = validate_options(opts, err);
+    int rc = pqw_options_validate(opts, err);
     if (rc)
         return rc;
     for (uint32_t i = 0; i < ncols; i++) {
@@ -146,6 +164,13 @@ int pq_writer_open(vfs *fs, const char *path, uint32_t ncols, const char *const 
     w->fs = fs;
     w->opt = *opts;
     w->opt.created_by = NULL;
+    /* pointer options are resolved or copied below; the writer never keeps the caller's */
+    w->opt.bloom_filter_columns = NULL;
+    w->opt.kv_keys = w->opt.kv_values = NULL;
+    w->opt.partition_by = NULL;
+    w->opt.owned = NULL;
+    w->v2enc = opts->parquet_version == 2;
+    w->page_version = w->v2enc ? 2 : opts->page_version;
     /* the deprecated Hadoop-framed LZ4 codec is unreadable by several readers (DuckDB among them):
      * "lz4" is written as LZ4_RAW, as other writers do (parquet-format-summary.md §12) */
     if (w->opt.codec == PQ_CODEC_LZ4)
@@ -158,8 +183,9 @@ int pq_writer_open(vfs *fs, const char *path, uint32_t ncols, const char *const 
     w->s_vrow = tn_malloc(PQW_SLICE * sizeof *w->s_vrow);
     w->s_vals = tn_malloc(PQW_SLICE * 16);
     w->s_didx = tn_malloc(PQW_SLICE * sizeof *w->s_didx);
+    w->flushed = tn_calloc(ncols, sizeof *w->flushed);
     if (!w->created_by || !w->path || !w->cols || !w->s_def || !w->s_gather || !w->s_vrow || !w->s_vals ||
-        !w->s_didx) {
+        !w->s_didx || !w->flushed) {
         writer_free(w);
         return tn_err_set(err, TN_NOMEM, "out of memory");
     }
@@ -176,6 +202,10 @@ int pq_writer_open(vfs *fs, const char *path, uint32_t ncols, const char *const 
             writer_free(w);
             return rc;
         }
+    }
+    if ((rc = resolve_bloom(w, opts, err)) != TN_OK || (rc = copy_kv(w, opts, err)) != TN_OK) {
+        writer_free(w);
+        return rc;
     }
 
     /* temporary file next to the target */
@@ -208,12 +238,14 @@ uint64_t pq_writer_rows(const pq_writer *w) { return w ? w->rows : 0; }
 
 static void write_encodings(pq_tw *tw, const pqw_col *c, bool has_dict)
 {
-    int enc[3], n = 0;
-    enc[n++] = PQ_ENC_RLE; /* definition levels */
-    if (c->pages_plain || has_dict)
-        enc[n++] = PQ_ENC_PLAIN; /* plain data pages and the dictionary page */
-    if (c->pages_dict)
-        enc[n++] = PQ_ENC_RLE_DICTIONARY;
+    int enc[PQW_NENC + 1], n = 0;
+    enc[n++] = PQ_ENC_RLE; /* definition levels (and RLE booleans) */
+    for (int e = 0; e < PQW_NENC; e++) {
+        if (e == PQ_ENC_RLE)
+            continue;
+        if (c->pages_enc[e] || (e == PQ_ENC_PLAIN && has_dict)) /* the dictionary page is PLAIN */
+            enc[n++] = e;
+    }
     pq_tw_field_list(tw, 2, PQ_TW_I32, (uint32_t)n);
     for (int i = 0; i < n; i++)
         pq_tw_i32(tw, enc[i]);
@@ -221,7 +253,9 @@ static void write_encodings(pq_tw *tw, const pqw_col *c, bool has_dict)
 
 static void write_encoding_stats(pq_tw *tw, const pqw_col *c, bool has_dict, int data_page_type)
 {
-    uint32_t n = (has_dict ? 1 : 0) + (c->pages_plain ? 1 : 0) + (c->pages_dict ? 1 : 0);
+    uint32_t n = has_dict ? 1 : 0;
+    for (int e = 0; e < PQW_NENC; e++)
+        n += c->pages_enc[e] ? 1 : 0;
     pq_tw_field_list(tw, 13, PQ_TW_STRUCT, n);
     if (has_dict) {
         pq_tw_struct_begin(tw);
@@ -230,20 +264,50 @@ static void write_encoding_stats(pq_tw *tw, const pqw_col *c, bool has_dict, int
         pq_tw_field_i32(tw, 3, 1);
         pq_tw_struct_end(tw);
     }
-    if (c->pages_dict) {
+    for (int e = 0; e < PQW_NENC; e++) {
+        if (!c->pages_enc[e])
+            continue;
         pq_tw_struct_begin(tw);
         pq_tw_field_i32(tw, 1, data_page_type);
-        pq_tw_field_i32(tw, 2, PQ_ENC_RLE_DICTIONARY);
-        pq_tw_field_i32(tw, 3, (int32_t)c->pages_dict);
+        pq_tw_field_i32(tw, 2, e);
+        pq_tw_field_i32(tw, 3, (int32_t)c->pages_enc[e]);
         pq_tw_struct_end(tw);
     }
-    if (c->pages_plain) {
-        pq_tw_struct_begin(tw);
-        pq_tw_field_i32(tw, 1, data_page_type);
-        pq_tw_field_i32(tw, 2, PQ_ENC_PLAIN);
-        pq_tw_field_i32(tw, 3, (int32_t)c->pages_plain);
-        pq_tw_struct_end(tw);
+}
+
+/* Serialise ColumnChunk fields 2 (file_offset) and 3 (ColumnMetaData) of column i into rg_meta,
+ * without the struct's STOP: the page index locations (fields 4-7) follow at close. */
+static int write_chunk_meta(pq_writer *w, uint32_t i, tn_err *err)
+{
+    const pqw_col *c = &w->cols[i];
+    const pqw_flushed *fl = &w->flushed[i];
+    int data_page_type = w->page_version == 2 ? 3 : 0;
+    pq_tw tw;
+    pq_tw_init(&tw, &w->rg_meta);
+    pq_tw_struct_begin(&tw); /* ColumnChunk (left open) */
+    pq_tw_field_i64(&tw, 2, fl->start);
+    pq_tw_field_struct(&tw, 3); /* ColumnMetaData */
+    pq_tw_field_i32(&tw, 1, c->m.phys);
+    write_encodings(&tw, c, fl->has_dict);
+    pq_tw_field_list(&tw, 3, PQ_TW_BINARY, 1);
+    pq_tw_binary(&tw, c->name, strlen(c->name));
+    pq_tw_field_i32(&tw, 4, w->opt.codec);
+    pq_tw_field_i64(&tw, 5, c->num_values);
+    pq_tw_field_i64(&tw, 6, fl->uncompressed);
+    pq_tw_field_i64(&tw, 7, fl->compressed);
+    pq_tw_field_i64(&tw, 9, fl->data_off);
+    if (fl->has_dict)
+        pq_tw_field_i64(&tw, 11, fl->dict_off);
+    pqw_stats_write(c, &c->st, &tw, 12);
+    write_encoding_stats(&tw, c, fl->has_dict, data_page_type);
+    if (fl->bloom_len) {
+        pq_tw_field_i64(&tw, 14, fl->bloom_off);
+        pq_tw_field_i32(&tw, 15, fl->bloom_len);
     }
+    pq_tw_struct_end(&tw); /* ColumnMetaData */
+    if (tw.rc != TN_OK)
+        return tn_err_set(err, tw.rc, "out of memory while writing Parquet row group metadata");
+    return TN_OK;
 }
 
 static int flush_row_group(pq_writer *w, tn_err *err)
@@ -251,63 +315,74 @@ static int flush_row_group(pq_writer *w, tn_err *err)
     if (w->rg_rows == 0)
         return TN_OK;
     int rc = TN_OK;
-    pq_tw tw;
-    pq_tw_init(&tw, &w->rg_meta);
-    pq_tw_struct_begin(&tw); /* RowGroup */
-    pq_tw_field_list(&tw, 1, PQ_TW_STRUCT, w->ncols);
+    if (w->nrg == w->rgs_cap) {
+        uint32_t nc = w->rgs_cap ? w->rgs_cap * 2 : 8;
+        pqw_rg *r = tn_realloc(w->rgs, (size_t)nc * sizeof *r);
+        pqw_chunkloc *l = r ? tn_realloc(w->locs, (size_t)nc * w->ncols * sizeof *l) : NULL;
+        if (r)
+            w->rgs = r;
+        if (l)
+            w->locs = l;
+        if (!r || !l)
+            return tn_err_set(err, TN_NOMEM, "out of memory");
+        w->rgs_cap = nc;
+    }
+    pqw_rg *rg = &w->rgs[w->nrg];
+    pqw_chunkloc *locs = &w->locs[(size_t)w->nrg * w->ncols];
     int64_t rg_uncompressed = 0, rg_compressed = 0, rg_start = (int64_t)w->offset;
-    int data_page_type = w->opt.page_version == 2 ? 3 : 0;
+
+    /* 1. column chunks: dictionary page, then the buffered data pages */
     for (uint32_t i = 0; i < w->ncols; i++) {
         pqw_col *c = &w->cols[i];
+        pqw_flushed *fl = &w->flushed[i];
+        memset(fl, 0, sizeof *fl);
         if ((rc = pqw_col_flush_page(w, c, err)) != TN_OK)
             return rc;
-        int64_t start = (int64_t)w->offset, dict_off = -1, uncompressed = c->uncompressed;
-        bool has_dict = c->dict_used && c->dict.count > 0;
-        if (has_dict) {
+        fl->start = (int64_t)w->offset;
+        fl->uncompressed = c->uncompressed;
+        fl->has_dict = c->dict_used && c->dict.count > 0;
+        if (fl->has_dict) {
             int64_t du = 0;
             if ((rc = pqw_col_dict_page(w, c, &w->s_tmp, &du, err)) != TN_OK)
                 return rc;
-            dict_off = start;
-            uncompressed += du;
+            fl->dict_off = fl->start;
+            fl->uncompressed += du;
             if ((rc = file_write(w, w->s_tmp.data, w->s_tmp.len, err)) != TN_OK)
                 return rc;
         }
-        int64_t data_off = (int64_t)w->offset;
+        fl->data_off = (int64_t)w->offset;
         if ((rc = file_write(w, c->chunk.data, c->chunk.len, err)) != TN_OK)
             return rc;
-        int64_t compressed = (int64_t)w->offset - start;
-        rg_uncompressed += uncompressed;
-        rg_compressed += compressed;
-
-        pq_tw_struct_begin(&tw); /* ColumnChunk */
-        pq_tw_field_i64(&tw, 2, start);
-        pq_tw_field_struct(&tw, 3); /* ColumnMetaData */
-        pq_tw_field_i32(&tw, 1, c->m.phys);
-        write_encodings(&tw, c, has_dict);
-        pq_tw_field_list(&tw, 3, PQ_TW_BINARY, 1);
-        pq_tw_binary(&tw, c->name, strlen(c->name));
-        pq_tw_field_i32(&tw, 4, w->opt.codec);
-        pq_tw_field_i64(&tw, 5, c->num_values);
-        pq_tw_field_i64(&tw, 6, uncompressed);
-        pq_tw_field_i64(&tw, 7, compressed);
-        pq_tw_field_i64(&tw, 9, data_off);
-        if (has_dict)
-            pq_tw_field_i64(&tw, 11, dict_off);
-        pqw_stats_write(c, &tw, 12);
-        write_encoding_stats(&tw, c, has_dict, data_page_type);
-        pq_tw_struct_end(&tw); /* ColumnMetaData */
-        pq_tw_struct_end(&tw); /* ColumnChunk */
+        fl->compressed = (int64_t)w->offset - fl->start;
+        rg_uncompressed += fl->uncompressed;
+        rg_compressed += fl->compressed;
+    }
+    /* 2. Bloom filters after the row group's column chunks */
+    for (uint32_t i = 0; i < w->ncols; i++) {
+        pqw_col *c = &w->cols[i];
+        if (!c->bloom)
+            continue;
+        if ((rc = pqw_bloom_build(w, c, &w->s_tmp, err)) != TN_OK)
+            return rc;
+        w->flushed[i].bloom_off = (int64_t)w->offset;
+        w->flushed[i].bloom_len = (int32_t)w->s_tmp.len;
+        if ((rc = file_write(w, w->s_tmp.data, w->s_tmp.len, err)) != TN_OK)
+            return rc;
+    }
+    /* 3. page index (kept in memory until close) and metadata */
+    rg->meta_start = w->rg_meta.len;
+    for (uint32_t i = 0; i < w->ncols; i++) {
+        pqw_col *c = &w->cols[i];
+        if ((rc = pqw_index_write_chunk(w, c, w->flushed[i].data_off, &locs[i], err)) != TN_OK ||
+            (rc = write_chunk_meta(w, i, err)) != TN_OK)
+            return rc;
+        locs[i].meta_end = w->rg_meta.len;
         pqw_col_reset_chunk(w, c);
     }
-    pq_tw_field_i64(&tw, 2, rg_uncompressed);
-    pq_tw_field_i64(&tw, 3, (int64_t)w->rg_rows);
-    pq_tw_field_i64(&tw, 5, rg_start);
-    pq_tw_field_i64(&tw, 6, rg_compressed);
-    if (w->nrg <= INT16_MAX)
-        pq_tw_field_i16(&tw, 7, (int16_t)w->nrg);
-    pq_tw_struct_end(&tw);
-    if ((rc = pq_tw_finish(&tw)) != TN_OK)
-        return tn_err_set(err, rc, "out of memory while writing Parquet row group metadata");
+    rg->total_byte_size = rg_uncompressed;
+    rg->num_rows = (int64_t)w->rg_rows;
+    rg->file_offset = rg_start;
+    rg->total_compressed_size = rg_compressed;
     w->nrg++;
     w->rg_rows = 0;
     return TN_OK;
@@ -370,7 +445,7 @@ fail:
 
 /* ---- footer ---- */
 
-static void write_schema_leaf(pq_tw *tw, const pqw_col *c)
+static void write_schema_leaf(pq_tw *tw, const pqw_col *c, int32_t field_id)
 {
     const pqw_map *m = &c->m;
     pq_tw_struct_begin(tw);
@@ -385,6 +460,8 @@ static void write_schema_leaf(pq_tw *tw, const pqw_col *c)
         pq_tw_field_i32(tw, 7, m->scale);
         pq_tw_field_i32(tw, 8, m->precision);
     }
+    if (field_id >= 0)
+        pq_tw_field_i32(tw, 9, field_id);
     if (m->logical) {
         pq_tw_field_struct(tw, 10); /* LogicalType union */
         pq_tw_field_struct(tw, (int16_t)m->logical);
@@ -413,23 +490,79 @@ static void write_schema_leaf(pq_tw *tw, const pqw_col *c)
     pq_tw_struct_end(tw);
 }
 
+/* The RowGroup list: each ColumnChunk's stored prefix completed with its page index
+ * locations (ci_start / oi_start: file offsets of the two index buffers). */
+static void write_row_groups(pq_writer *w, pq_tw *tw, uint64_t ci_start, uint64_t oi_start)
+{
+    pq_tw_field_list(tw, 4, PQ_TW_STRUCT, w->nrg);
+    for (uint32_t g = 0; g < w->nrg; g++) {
+        const pqw_rg *rg = &w->rgs[g];
+        const pqw_chunkloc *locs = &w->locs[(size_t)g * w->ncols];
+        pq_tw_struct_begin(tw); /* RowGroup */
+        pq_tw_field_list(tw, 1, PQ_TW_STRUCT, w->ncols);
+        size_t at = rg->meta_start;
+        for (uint32_t i = 0; i < w->ncols; i++) {
+            const pqw_chunkloc *l = &locs[i];
+            pq_tw_struct_begin(tw); /* ColumnChunk */
+            pq_tw_raw(tw, w->rg_meta.data + at, l->meta_end - at);
+            if (tw->rc == TN_OK)
+                tw->last[tw->depth - 1] = 3; /* the prefix ended with field 3 */
+            at = l->meta_end;
+            if (l->has_oi) {
+                pq_tw_field_i64(tw, 4, (int64_t)(oi_start + l->oi_off));
+                pq_tw_field_i32(tw, 5, (int32_t)l->oi_len);
+            }
+            if (l->has_ci) {
+                pq_tw_field_i64(tw, 6, (int64_t)(ci_start + l->ci_off));
+                pq_tw_field_i32(tw, 7, (int32_t)l->ci_len);
+            }
+            pq_tw_struct_end(tw);
+        }
+        pq_tw_field_i64(tw, 2, rg->total_byte_size);
+        pq_tw_field_i64(tw, 3, rg->num_rows);
+        pq_tw_field_i64(tw, 5, rg->file_offset);
+        pq_tw_field_i64(tw, 6, rg->total_compressed_size);
+        if (g <= INT16_MAX)
+            pq_tw_field_i16(tw, 7, (int16_t)g);
+        pq_tw_struct_end(tw);
+    }
+}
+
 static int write_footer(pq_writer *w, tn_err *err)
 {
+    /* page index: all ColumnIndexes, then all OffsetIndexes (PageIndex.md) */
+    uint64_t ci_start = w->offset;
+    int rc = file_write(w, w->ci_buf.data, w->ci_buf.len, err);
+    uint64_t oi_start = w->offset;
+    if (rc == TN_OK)
+        rc = file_write(w, w->oi_buf.data, w->oi_buf.len, err);
+    if (rc)
+        return rc;
+
     pq_bytes meta = {0};
     pq_tw tw;
     pq_tw_init(&tw, &meta);
     pq_tw_struct_begin(&tw); /* FileMetaData */
-    pq_tw_field_i32(&tw, 1, 1);
+    pq_tw_field_i32(&tw, 1, w->v2enc ? 2 : 1);
     pq_tw_field_list(&tw, 2, PQ_TW_STRUCT, w->ncols + 1);
     pq_tw_struct_begin(&tw); /* root */
     pq_tw_field_string(&tw, 4, "schema");
     pq_tw_field_i32(&tw, 5, (int32_t)w->ncols);
     pq_tw_struct_end(&tw);
     for (uint32_t i = 0; i < w->ncols; i++)
-        write_schema_leaf(&tw, &w->cols[i]);
+        write_schema_leaf(&tw, &w->cols[i], w->opt.field_ids ? (int32_t)i + 1 : -1);
     pq_tw_field_i64(&tw, 3, (int64_t)w->rows);
-    pq_tw_field_list(&tw, 4, PQ_TW_STRUCT, w->nrg);
-    pq_tw_raw(&tw, w->rg_meta.data, w->rg_meta.len);
+    write_row_groups(w, &tw, ci_start, oi_start);
+    if (w->nkv) {
+        pq_tw_field_list(&tw, 5, PQ_TW_STRUCT, w->nkv);
+        for (uint32_t i = 0; i < w->nkv; i++) {
+            pq_tw_struct_begin(&tw); /* KeyValue */
+            pq_tw_field_string(&tw, 1, w->kv_keys[i]);
+            if (w->kv_values[i])
+                pq_tw_field_string(&tw, 2, w->kv_values[i]);
+            pq_tw_struct_end(&tw);
+        }
+    }
     pq_tw_field_string(&tw, 6, w->created_by);
     pq_tw_field_list(&tw, 7, PQ_TW_STRUCT, w->ncols);
     for (uint32_t i = 0; i < w->ncols; i++) {
@@ -439,7 +572,7 @@ static int write_footer(pq_writer *w, tn_err *err)
         pq_tw_struct_end(&tw);
     }
     pq_tw_struct_end(&tw);
-    int rc = pq_tw_finish(&tw);
+    rc = pq_tw_finish(&tw);
     if (rc) {
         pq_bytes_free(&meta);
         return tn_err_set(err, rc, "out of memory while writing the Parquet footer");

@@ -27,6 +27,7 @@
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
+#include <zlib.h>
 
 #include <string.h>
 
@@ -268,6 +269,8 @@ void pqw_col_free(pqw_col *c)
     pq_bytes_free(&c->chunk);
     dict_free(&c->dict);
     pqw_stats_free(&c->st);
+    pqw_stats_free(&c->pst);
+    pqw_index_free(c);
 }
 
 void pqw_col_reset_chunk(pq_writer *w, pqw_col *c)
@@ -278,7 +281,7 @@ void pqw_col_reset_chunk(pq_writer *w, pqw_col *c)
     c->chunk.len = 0;
     c->num_values = 0;
     c->uncompressed = 0;
-    c->pages_dict = c->pages_plain = 0;
+    memset(c->pages_enc, 0, sizeof c->pages_enc);
     c->dict_on = c->dict_eligible;
     c->dict_used = false;
     c->dict_values = 0;
@@ -287,6 +290,8 @@ void pqw_col_reset_chunk(pq_writer *w, pqw_col *c)
     if (c->dict.slots)
         memset(c->dict.slots, 0, (size_t)c->dict.nslots * sizeof *c->dict.slots);
     pqw_stats_reset(&c->st);
+    pqw_stats_reset(&c->pst);
+    pqw_index_reset_chunk(c);
 }
 
 uint64_t pqw_col_buffered(const pqw_col *c)
@@ -714,9 +719,15 @@ static int page_append(pq_writer *w, pqw_col *c, uint32_t r0, uint32_t r1, const
                 return TN_NOMEM;
             memcpy(c->idx + c->nvals, w->s_didx + v0, (size_t)nvv * sizeof(uint32_t));
         }
-    } else if (plain_append(c, stagev, v0, v1)) {
-        return TN_NOMEM;
+    } else {
+        if (plain_append(c, stagev, v0, v1))
+            return TN_NOMEM;
+        /* values going through the dictionary are hashed from its entries when the chunk ends */
+        if (c->bloom && nvv && pqw_bloom_add(w, c, stagev, v0, v1, NULL))
+            return TN_NOMEM;
     }
+    if (pqw_stats_update(c, &c->pst, (const uint8_t *)stagev + (size_t)v0 * c->m.width, nvv))
+        return TN_NOMEM;
     c->nrows += nr;
     c->nvals += nvv;
     return TN_OK;
@@ -748,6 +759,96 @@ static int check_page_size(const pqw_col *c, uint64_t n, tn_err *err)
     return TN_OK;
 }
 
+/* Shared-prefix bytes of consecutive strings are worth a DELTA_BYTE_ARRAY (rather than
+ * DELTA_LENGTH_BYTE_ARRAY) when they save at least an eighth of the bytes: sorted or
+ * path-like data. One pass of byte comparisons, stopped as soon as the answer is known. */
+static bool prefixes_pay(const tn_str *v, uint32_t n)
+{
+    uint64_t total = 0, shared = 0;
+    for (uint32_t i = 0; i < n; i++)
+        total += v[i].len;
+    uint64_t need = total / 8;
+    if (need == 0)
+        return false;
+    for (uint32_t i = 1; i < n; i++) {
+        const char *a = tn_str_data(&v[i - 1]), *b = tn_str_data(&v[i]);
+        uint32_t lim = TN_MIN(v[i - 1].len, v[i].len), k = 0;
+        while (k < lim && a[k] == b[k])
+            k++;
+        shared += k;
+        if (shared >= need)
+            return true;
+    }
+    return false;
+}
+
+/* Encode the values of a non-dictionary page: PLAIN (format v1), or the format v2 encoding of
+ * the physical type. *vals/*vlen receive the section (pvals itself for PLAIN, else w->s_enc). */
+static int encode_values(pq_writer *w, pqw_col *c, const uint8_t **vals, size_t *vlen, int *enc)
+{
+    *vals = c->pvals.data;
+    *vlen = c->pvals.len;
+    *enc = PQ_ENC_PLAIN;
+    if (!w->v2enc || c->m.conv == PQW_CV_NULL || c->nvals == 0)
+        return TN_OK;
+    pq_bytes *out = &w->s_enc;
+    out->len = 0;
+    int rc = TN_OK;
+    switch (c->m.phys) {
+    case PQ_BOOLEAN: {
+        /* RLE hybrid, bit width 1, behind a 4-byte length (Encodings.md, RLE for booleans) */
+        if (!w->s_u32 && !(w->s_u32 = tn_malloc(PQW_PAGE_MAX_ROWS * sizeof *w->s_u32)))
+            return TN_NOMEM;
+        const uint8_t *bits = c->pvals.data;
+        for (uint32_t i = 0; i < c->nvals; i++)
+            w->s_u32[i] = (bits[i >> 3] >> (i & 7)) & 1;
+        uint8_t pre[4] = {0};
+        if ((rc = pq_bytes_append(out, pre, 4)) || (rc = pq_rle_encode(w->s_u32, c->nvals, 1, out)))
+            return rc;
+        wr_u32le(out->data, (uint32_t)(out->len - 4));
+        *enc = PQ_ENC_RLE;
+        break;
+    }
+    case PQ_INT32:
+        rc = pq_delta_binary_encode32((const int32_t *)c->pvals.data, c->nvals, out);
+        *enc = PQ_ENC_DELTA_BINARY_PACKED;
+        break;
+    case PQ_INT64:
+        rc = pq_delta_binary_encode64((const int64_t *)c->pvals.data, c->nvals, out);
+        *enc = PQ_ENC_DELTA_BINARY_PACKED;
+        break;
+    case PQ_FLOAT:
+    case PQ_DOUBLE:
+        rc = pq_bss_encode(c->pvals.data, c->nvals, (uint32_t)c->m.width, out);
+        *enc = PQ_ENC_BYTE_STREAM_SPLIT;
+        break;
+    case PQ_BYTE_ARRAY: {
+        if (!w->s_strs && !(w->s_strs = tn_malloc(PQW_PAGE_MAX_ROWS * sizeof *w->s_strs)))
+            return TN_NOMEM;
+        const uint8_t *p = c->pvals.data, *end = p + c->pvals.len;
+        for (uint32_t i = 0; i < c->nvals && p + 4 <= end; i++) {
+            uint32_t l = rd_u32le(p);
+            w->s_strs[i] = tn_str_make((const char *)p + 4, l);
+            p += 4 + (size_t)l;
+        }
+        if (prefixes_pay(w->s_strs, c->nvals)) {
+            rc = pq_delta_byte_array_encode(w->s_strs, c->nvals, out);
+            *enc = PQ_ENC_DELTA_BYTE_ARRAY;
+        } else {
+            rc = pq_delta_length_encode(w->s_strs, c->nvals, out);
+            *enc = PQ_ENC_DELTA_LENGTH_BYTE_ARRAY;
+        }
+        break;
+    }
+    default: return TN_OK; /* FIXED_LEN_BYTE_ARRAY stays PLAIN */
+    }
+    if (rc)
+        return rc;
+    *vals = out->data;
+    *vlen = out->len;
+    return TN_OK;
+}
+
 int pqw_col_flush_page(pq_writer *w, pqw_col *c, tn_err *err)
 {
     if (c->nrows == 0)
@@ -755,7 +856,7 @@ int pqw_col_flush_page(pq_writer *w, pqw_col *c, tn_err *err)
     int rc = TN_OK;
     tn_buf *cbuf = NULL;
     bool dict_page = c->dict_on && c->nvals > 0;
-    int encoding = dict_page ? PQ_ENC_RLE_DICTIONARY : PQ_ENC_PLAIN;
+    int encoding = PQ_ENC_RLE_DICTIONARY;
 
     /* definition levels */
     w->s_levels.len = 0;
@@ -771,15 +872,18 @@ int pqw_col_flush_page(pq_writer *w, pqw_col *c, tn_err *err)
             goto nomem;
         vals = w->s_tmp.data;
         vlen = w->s_tmp.len;
-    } else {
-        vals = c->pvals.data;
-        vlen = c->pvals.len;
+    } else if ((rc = encode_values(w, c, &vals, &vlen, &encoding)) != TN_OK) {
+        if (rc == TN_RANGE) {
+            rc = tn_err_set(err, rc, "column \"%s\": value too long for its Parquet encoding", c->name);
+            goto done;
+        }
+        goto nomem;
     }
 
     const uint8_t *body;
     size_t blen;
     uint64_t uncompressed;
-    bool v2 = w->opt.page_version == 2, is_compressed = false;
+    bool v2 = w->page_version == 2, is_compressed = false;
     w->s_body.len = 0;
     if (!v2) {
         uint8_t pre[4];
@@ -813,6 +917,7 @@ int pqw_col_flush_page(pq_writer *w, pqw_col *c, tn_err *err)
         goto done;
 
     /* PageHeader */
+    c->pst.null_count = (int64_t)(c->nrows - c->nvals);
     w->s_hdr.len = 0;
     pq_tw tw;
     pq_tw_init(&tw, &w->s_hdr);
@@ -820,12 +925,16 @@ int pqw_col_flush_page(pq_writer *w, pqw_col *c, tn_err *err)
     pq_tw_field_i32(&tw, 1, v2 ? 3 : 0); /* DATA_PAGE_V2 / DATA_PAGE */
     pq_tw_field_i32(&tw, 2, (int32_t)uncompressed);
     pq_tw_field_i32(&tw, 3, (int32_t)blen);
+    if (w->opt.page_checksum)
+        pq_tw_field_i32(&tw, 4, (int32_t)(uint32_t)crc32(0L, body, (uInt)blen));
     if (!v2) {
         pq_tw_field_struct(&tw, 5);
         pq_tw_field_i32(&tw, 1, (int32_t)c->nrows);
         pq_tw_field_i32(&tw, 2, encoding);
         pq_tw_field_i32(&tw, 3, PQ_ENC_RLE);
         pq_tw_field_i32(&tw, 4, PQ_ENC_RLE);
+        if (w->opt.page_statistics)
+            pqw_stats_write(c, &c->pst, &tw, 5);
         pq_tw_struct_end(&tw);
     } else {
         pq_tw_field_struct(&tw, 8);
@@ -836,25 +945,31 @@ int pqw_col_flush_page(pq_writer *w, pqw_col *c, tn_err *err)
         pq_tw_field_i32(&tw, 5, (int32_t)w->s_levels.len);
         pq_tw_field_i32(&tw, 6, 0);
         pq_tw_field_bool(&tw, 7, is_compressed);
+        if (w->opt.page_statistics)
+            pqw_stats_write(c, &c->pst, &tw, 8);
         pq_tw_struct_end(&tw);
     }
     pq_tw_struct_end(&tw);
     if ((rc = pq_tw_finish(&tw)) != TN_OK)
         goto nomem;
+    uint64_t page_off = c->chunk.len;
     if (pq_bytes_append(&c->chunk, w->s_hdr.data, w->s_hdr.len) || pq_bytes_append(&c->chunk, body, blen))
         goto nomem;
+    if ((rc = pqw_index_add_page(w, c, page_off, (uint32_t)(w->s_hdr.len + blen), err)) != TN_OK)
+        goto done;
+    if (pqw_stats_merge(c, &c->st, &c->pst))
+        goto nomem;
+    pqw_stats_reset(&c->pst);
 
     c->uncompressed += (int64_t)(w->s_hdr.len + uncompressed);
     c->num_values += c->nrows;
+    c->pages_enc[encoding]++;
     if (dict_page) {
-        c->pages_dict++;
         c->dict_used = true;
         c->dict_values += c->nvals;
         /* a dictionary of mostly distinct values only costs space and time: stop using it */
         if (c->dict_values >= PQW_DICT_PROBE_VALUES && (uint64_t)c->dict.count * 4 > c->dict_values * 3)
             c->dict_on = false;
-    } else {
-        c->pages_plain++;
     }
     c->nrows = c->nvals = c->nbits = 0;
     c->pvals.len = 0;
@@ -886,6 +1001,8 @@ int pqw_col_dict_page(pq_writer *w, pqw_col *c, pq_bytes *out, int64_t *uncompre
     pq_tw_field_i32(&tw, 1, 2); /* DICTIONARY_PAGE */
     pq_tw_field_i32(&tw, 2, (int32_t)c->dict.vals.len);
     pq_tw_field_i32(&tw, 3, (int32_t)blen);
+    if (w->opt.page_checksum)
+        pq_tw_field_i32(&tw, 4, (int32_t)(uint32_t)crc32(0L, body, (uInt)blen));
     pq_tw_field_struct(&tw, 7);
     pq_tw_field_i32(&tw, 1, (int32_t)c->dict.count);
     pq_tw_field_i32(&tw, 2, PQ_ENC_PLAIN);
@@ -915,9 +1032,6 @@ int pqw_col_append(pq_writer *w, pqw_col *c, const tn_chunk *ch, uint32_t ci, ui
     int rc = stage(c, src, w->s_gather, nv, stagev, err);
     if (rc)
         return rc;
-    c->st.null_count += n - nv;
-    if (pqw_stats_update(c, stagev, nv))
-        return tn_err_set(err, TN_NOMEM, "out of memory");
 
     uint64_t page_size = w->opt.page_size ? w->opt.page_size : 1;
     uint32_t r = 0, v = 0;

@@ -13,10 +13,15 @@
  *     -> page: levels appended; values either mapped through the column chunk's dictionary (hash
  *        table) to indexes, or PLAIN-encoded; a full page is encoded, compressed and appended
  *        (header + body) to the column chunk buffer.
+ * Every page keeps its own statistics (pqw_col.pst): they go into the page header, become the
+ * page's ColumnIndex entry (pqw_page) and are then merged into the column chunk's statistics.
  * When a row group is full, every column's dictionary page (if any data page used it) and its
- * buffered data pages are written to the file, and the RowGroup metadata is serialised at once
- * into a blob that the footer embeds. Memory is therefore bounded by one row group's encoded
- * pages plus the dictionaries.
+ * buffered data pages are written to the file, then the requested Bloom filters, and the
+ * ColumnChunk metadata is serialised at once (up to, not including, the page index locations,
+ * which are only known at close; pqw_rg records where each ColumnChunk's bytes are). The
+ * ColumnIndex / OffsetIndex structs are serialised at the same time into two in-memory buffers
+ * written after the last row group. Memory is therefore bounded by one row group's encoded pages
+ * plus the dictionaries plus the compact metadata of finished row groups.
  */
 #ifndef TN_PQ_WRITER_INT_H
 #define TN_PQ_WRITER_INT_H
@@ -26,6 +31,7 @@
 #include "codec.h"
 #include "encoding.h"
 #include "thrift_write.h"
+#include "bloom.h"
 
 #define PQW_SLICE 2048            /* rows staged at a time */
 #define PQW_PAGE_MAX_ROWS 20000   /* rows per data page at most (bounds level/index arrays) */
@@ -82,6 +88,38 @@ typedef struct pqw_stats {
     pq_bytes bmin, bmax;  /* BYTES / DEC_BE orders: owned copies */
 } pqw_stats;
 
+/* One data page of the current column chunk (page index). */
+typedef struct pqw_page {
+    uint64_t offset;          /* of the page header within the chunk buffer */
+    uint32_t size;            /* header + body bytes */
+    int64_t first_row;        /* row of the column chunk the page starts with */
+    int64_t null_count, nan_count;
+    bool null_page;           /* no non-NULL values */
+    bool nan_only;            /* non-NULL values, all NaN: no bounds exist */
+    uint32_t min_off, min_len, max_off, max_len; /* bounds in pqw_col.bounds */
+} pqw_page;
+
+/* Min/max of a statistics accumulator as written (PLAIN bytes, byte arrays truncated). minp/maxp
+ * may point into the struct itself or into the pqw_stats: use before either changes. */
+typedef struct pqw_bounds {
+    bool has;                 /* min/max exist (some non-NULL, non-NaN value; an ordered type) */
+    bool legacy;              /* also write the deprecated signed min/max fields */
+    bool min_exact, max_exact;
+    const uint8_t *minp, *maxp;
+    size_t minlen, maxlen;
+    uint8_t minb[16], maxb[16], maxtrunc[PQW_STATS_MAX];
+} pqw_bounds;
+
+/* Set of distinct 64-bit hashes (Bloom filter sizing): open addressing, 0 marks empty slots
+ * (hash 0 is kept in has_zero). */
+typedef struct pqw_hset {
+    uint64_t *slots;
+    uint32_t nslots, count;
+    bool has_zero;
+} pqw_hset;
+
+#define PQW_NENC 10 /* Encoding ids 0..9 */
+
 /* Dictionary of one column chunk: open-addressing hash table over entry numbers. */
 typedef struct pqw_dict {
     uint64_t *slots;      /* 0 = empty, else (32-bit hash << 32) | (entry + 1); power-of-two count */
@@ -113,9 +151,41 @@ typedef struct pqw_col {
     uint64_t dict_values; /* values encoded through the dictionary in this chunk */
     int64_t num_values;   /* levels in the chunk */
     int64_t uncompressed; /* data pages incl. headers, uncompressed */
-    uint32_t pages_dict, pages_plain;
-    pqw_stats st;
+    uint32_t pages_enc[PQW_NENC]; /* data pages per value encoding */
+    pqw_stats st;         /* column chunk statistics (merged page statistics) */
+    pqw_stats pst;        /* statistics of the page in progress */
+    /* ---- page index of the current column chunk ---- */
+    pqw_page *pages;
+    uint32_t npages, pages_cap;
+    pq_bytes bounds;      /* min/max bytes of the pages */
+    /* ---- Bloom filter of the current column chunk ---- */
+    bool bloom;           /* requested for this column */
+    pqw_hset bset;        /* distinct hashes of the values written PLAIN (dictionary entries are
+                             hashed when the chunk ends) */
+    uint8_t *bloom_bits;  /* set once bset outgrew pq_bloom_max_ndv: a full-size bitset */
 } pqw_col;
+
+/* Where one column chunk's metadata and page index entries are. */
+typedef struct pqw_chunkloc {
+    size_t meta_end;      /* end of the ColumnChunk prefix in pq_writer.rg_meta */
+    bool has_ci, has_oi;
+    uint64_t ci_off, oi_off; /* within ci_buf / oi_buf */
+    uint32_t ci_len, oi_len;
+} pqw_chunkloc;
+
+/* A finished row group (RowGroup fields after the column list). */
+typedef struct pqw_rg {
+    size_t meta_start;    /* first ColumnChunk prefix in rg_meta */
+    int64_t total_byte_size, num_rows, file_offset, total_compressed_size;
+} pqw_rg;
+
+/* Per-column result of writing a row group's column chunk (flush scratch). */
+typedef struct pqw_flushed {
+    int64_t start, data_off, dict_off, compressed, uncompressed;
+    bool has_dict;
+    int64_t bloom_off;
+    int32_t bloom_len;    /* 0: no Bloom filter */
+} pqw_flushed;
 
 struct pq_writer {
     vfs *fs;
@@ -129,7 +199,16 @@ struct pq_writer {
     uint64_t rows;             /* rows written (flushed or buffered) */
     uint64_t rg_rows;          /* rows buffered in the current row group */
     uint32_t nrg;              /* row groups written */
-    pq_bytes rg_meta;          /* serialised RowGroup structs, back to back */
+    pq_bytes rg_meta;          /* serialised ColumnChunk prefixes (ColumnChunk fields 2 and 3) */
+    pqw_rg *rgs;               /* nrg finished row groups */
+    uint32_t rgs_cap;
+    pqw_chunkloc *locs;        /* nrg * ncols */
+    pqw_flushed *flushed;      /* ncols */
+    pq_bytes ci_buf, oi_buf;   /* serialised ColumnIndex / OffsetIndex structs */
+    bool v2enc;                /* format v2 encodings */
+    int page_version;          /* data page version actually written */
+    char **kv_keys, **kv_values; /* copies of the key/value metadata */
+    uint32_t nkv;
     bool failed;               /* an error happened: only close/abort are allowed */
     /* scratch, one slice */
     uint32_t *s_def;           /* PQW_SLICE definition levels */
@@ -137,7 +216,9 @@ struct pq_writer {
     uint32_t *s_vrow;          /* slice row per value */
     uint64_t *s_vals;          /* staged values (PQW_SLICE * 16 bytes) */
     uint32_t *s_didx;          /* dictionary indexes of the slice */
-    pq_bytes s_body, s_levels, s_hdr, s_tmp;
+    pq_bytes s_body, s_levels, s_hdr, s_tmp, s_enc;
+    uint32_t *s_u32;           /* PQW_PAGE_MAX_ROWS values (RLE booleans), lazily allocated */
+    tn_str *s_strs;            /* PQW_PAGE_MAX_ROWS views (DELTA_* byte arrays), lazily allocated */
 };
 
 /* writer_column.c */
@@ -159,9 +240,33 @@ void pqw_col_reset_chunk(pq_writer *w, pqw_col *c);
 /* writer_stats.c */
 void pqw_stats_reset(pqw_stats *s);
 void pqw_stats_free(pqw_stats *s);
-/* Fold nv staged values (physical form per c->m) into the statistics. TN_OK / TN_NOMEM. */
-int pqw_stats_update(pqw_col *c, const void *vals, uint32_t nv);
-/* Write the Statistics struct as field `id` of the current struct. */
-void pqw_stats_write(const pqw_col *c, pq_tw *tw, int16_t id);
+/* Fold nv staged values (physical form per c->m) into s. TN_OK / TN_NOMEM. */
+int pqw_stats_update(const pqw_col *c, pqw_stats *s, const void *vals, uint32_t nv);
+/* Fold the statistics src (of the same column) into dst. TN_OK / TN_NOMEM. */
+int pqw_stats_merge(const pqw_col *c, pqw_stats *dst, const pqw_stats *src);
+/* The min/max of s as written. */
+void pqw_stats_bounds(const pqw_col *c, const pqw_stats *s, pqw_bounds *b);
+/* Write the Statistics struct of s as field `id` of the current struct. */
+void pqw_stats_write(const pqw_col *c, const pqw_stats *s, pq_tw *tw, int16_t id);
+/* Three-way comparison of two written bounds under the column's order. */
+int pqw_bounds_cmp(const pqw_col *c, const uint8_t *a, size_t na, const uint8_t *b, size_t nb);
+
+/* writer_index.c: page index and Bloom filters */
+/* Record the page just encoded (its statistics are c->pst, rows c->nrows, values c->nvals). */
+int pqw_index_add_page(pq_writer *w, pqw_col *c, uint64_t offset, uint32_t size, tn_err *err);
+/* Serialise the column chunk's ColumnIndex / OffsetIndex (data pages start at file offset
+ * data_off) into w->ci_buf / w->oi_buf and fill loc. */
+int pqw_index_write_chunk(pq_writer *w, pqw_col *c, int64_t data_off, pqw_chunkloc *loc, tn_err *err);
+/* Hash staged values [v0, v1) written PLAIN into the column's Bloom filter set. */
+int pqw_bloom_add(pq_writer *w, pqw_col *c, const void *stagev, uint32_t v0, uint32_t v1, tn_err *err);
+/* Build the column chunk's filter (header + bitset) into out. */
+int pqw_bloom_build(pq_writer *w, pqw_col *c, pq_bytes *out, tn_err *err);
+/* Forget the chunk's page records and Bloom state (keeps allocations where useful). */
+void pqw_index_reset_chunk(pqw_col *c);
+void pqw_index_free(pqw_col *c);
+
+/* writer_options.c */
+/* Validate the options pq_writer_open receives. */
+int pqw_options_validate(const pq_write_options *o, tn_err *err);
 
 #endif

@@ -156,9 +156,8 @@ static int update_fixed(pqw_stats *s, const uint8_t *v, uint32_t nv, size_t w, b
     return TN_OK;
 }
 
-int pqw_stats_update(pqw_col *c, const void *vals, uint32_t nv)
+int pqw_stats_update(const pqw_col *c, pqw_stats *s, const void *vals, uint32_t nv)
 {
-    pqw_stats *s = &c->st;
     if (nv == 0)
         return TN_OK;
     switch (c->m.order) {
@@ -188,6 +187,54 @@ int pqw_stats_update(pqw_col *c, const void *vals, uint32_t nv)
         return update_fixed(s, vals, nv, c->m.width, false);
     case PQW_ORD_DEC_BE: return update_fixed(s, vals, nv, c->m.width, true);
     }
+    return TN_OK;
+}
+
+#define MERGE_NUM(field)                                                  \
+    do {                                                                  \
+        if (!d->has || src->min.field < d->min.field)                     \
+            d->min.field = src->min.field;                                \
+        if (!d->has || src->max.field > d->max.field)                     \
+            d->max.field = src->max.field;                                \
+    } while (0)
+
+int pqw_stats_merge(const pqw_col *c, pqw_stats *d, const pqw_stats *src)
+{
+    d->null_count += src->null_count;
+    d->nan_count += src->nan_count;
+    if (!src->has)
+        return TN_OK;
+    switch (c->m.order) {
+    case PQW_ORD_NONE: return TN_OK;
+    case PQW_ORD_BOOL:
+    case PQW_ORD_U32: MERGE_NUM(u32); break;
+    case PQW_ORD_I32: MERGE_NUM(i32); break;
+    case PQW_ORD_I64: MERGE_NUM(i64); break;
+    case PQW_ORD_U64: MERGE_NUM(u64); break;
+    case PQW_ORD_F32: MERGE_NUM(f32); break;
+    case PQW_ORD_F64: MERGE_NUM(f64); break;
+    case PQW_ORD_BYTES:
+    case PQW_ORD_DEC_BE: {
+        bool dec = c->m.order == PQW_ORD_DEC_BE;
+        size_t w = c->m.width;
+        bool newlo, newhi;
+        if (!d->has) {
+            newlo = newhi = true;
+        } else if (dec) {
+            newlo = cmp_dec_be(src->bmin.data, d->bmin.data, w) < 0;
+            newhi = cmp_dec_be(src->bmax.data, d->bmax.data, w) > 0;
+        } else {
+            newlo = cmp_bytes(src->bmin.data, src->bmin.len, d->bmin.data, d->bmin.len) < 0;
+            newhi = cmp_bytes(src->bmax.data, src->bmax.len, d->bmax.data, d->bmax.len) > 0;
+        }
+        if (newlo && set_bytes(&d->bmin, src->bmin.data, src->bmin.len))
+            return TN_NOMEM;
+        if (newhi && set_bytes(&d->bmax, src->bmax.data, src->bmax.len))
+            return TN_NOMEM;
+        break;
+    }
+    }
+    d->has = true;
     return TN_OK;
 }
 
@@ -334,100 +381,143 @@ static void put_le(uint8_t *b, uint64_t v, int n)
         b[i] = (uint8_t)(v >> (8 * i));
 }
 
-void pqw_stats_write(const pqw_col *c, pq_tw *tw, int16_t id)
+void pqw_stats_bounds(const pqw_col *c, const pqw_stats *s, pqw_bounds *b)
 {
-    const pqw_stats *s = &c->st;
-    uint8_t minb[16], maxb[16];
-    const uint8_t *minp = minb, *maxp = maxb;
-    size_t minlen = 0, maxlen = 0;
-    bool min_exact = true, max_exact = true, legacy = false;
-    uint8_t maxtrunc[PQW_STATS_MAX];
-
-    if (s->has) {
-        switch (c->m.order) {
-        case PQW_ORD_NONE: break;
-        case PQW_ORD_BOOL:
-            minb[0] = (uint8_t)s->min.u32;
-            maxb[0] = (uint8_t)s->max.u32;
-            minlen = maxlen = 1;
-            break;
-        case PQW_ORD_I32:
-        case PQW_ORD_U32:
-            put_le(minb, s->min.u32, 4);
-            put_le(maxb, s->max.u32, 4);
-            minlen = maxlen = 4;
-            legacy = c->m.order == PQW_ORD_I32;
-            break;
-        case PQW_ORD_I64:
-        case PQW_ORD_U64:
-            put_le(minb, s->min.u64, 8);
-            put_le(maxb, s->max.u64, 8);
-            minlen = maxlen = 8;
-            legacy = c->m.order == PQW_ORD_I64;
-            break;
-        case PQW_ORD_F32: {
-            float lo = s->min.f32 == 0.0f ? -0.0f : s->min.f32;
-            float hi = s->max.f32 == 0.0f ? +0.0f : s->max.f32;
-            uint32_t bl, bh;
-            memcpy(&bl, &lo, 4);
-            memcpy(&bh, &hi, 4);
-            put_le(minb, bl, 4);
-            put_le(maxb, bh, 4);
-            minlen = maxlen = 4;
-            legacy = true;
-            break;
-        }
-        case PQW_ORD_F64: {
-            double lo = s->min.f64 == 0.0 ? -0.0 : s->min.f64;
-            double hi = s->max.f64 == 0.0 ? +0.0 : s->max.f64;
-            uint64_t bl, bh;
-            memcpy(&bl, &lo, 8);
-            memcpy(&bh, &hi, 8);
-            put_le(minb, bl, 8);
-            put_le(maxb, bh, 8);
-            minlen = maxlen = 8;
-            legacy = true;
-            break;
-        }
-        case PQW_ORD_BYTES:
-        case PQW_ORD_DEC_BE:
-            minp = s->bmin.data;
-            minlen = s->bmin.len;
-            maxp = s->bmax.data;
-            maxlen = s->bmax.len;
-            if (c->m.conv == PQW_CV_STR) {
-                size_t ml = trunc_min(minp, minlen, c->m.utf8);
-                if (ml < minlen) {
-                    minlen = ml;
-                    min_exact = false;
-                }
-                if (maxlen > PQW_STATS_MAX) {
-                    size_t xl = trunc_max(maxp, maxlen, c->m.utf8, maxtrunc);
-                    if (xl) {
-                        maxp = maxtrunc;
-                        maxlen = xl;
-                        max_exact = false;
-                    }
+    b->has = false;
+    b->legacy = false;
+    b->min_exact = b->max_exact = true;
+    b->minp = b->minb;
+    b->maxp = b->maxb;
+    b->minlen = b->maxlen = 0;
+    if (!s->has || c->m.order == PQW_ORD_NONE)
+        return;
+    b->has = true;
+    switch (c->m.order) {
+    case PQW_ORD_NONE: break;
+    case PQW_ORD_BOOL:
+        b->minb[0] = (uint8_t)s->min.u32;
+        b->maxb[0] = (uint8_t)s->max.u32;
+        b->minlen = b->maxlen = 1;
+        break;
+    case PQW_ORD_I32:
+    case PQW_ORD_U32:
+        put_le(b->minb, s->min.u32, 4);
+        put_le(b->maxb, s->max.u32, 4);
+        b->minlen = b->maxlen = 4;
+        b->legacy = c->m.order == PQW_ORD_I32;
+        break;
+    case PQW_ORD_I64:
+    case PQW_ORD_U64:
+        put_le(b->minb, s->min.u64, 8);
+        put_le(b->maxb, s->max.u64, 8);
+        b->minlen = b->maxlen = 8;
+        b->legacy = c->m.order == PQW_ORD_I64;
+        break;
+    case PQW_ORD_F32: {
+        float lo = s->min.f32 == 0.0f ? -0.0f : s->min.f32;
+        float hi = s->max.f32 == 0.0f ? +0.0f : s->max.f32;
+        uint32_t bl, bh;
+        memcpy(&bl, &lo, 4);
+        memcpy(&bh, &hi, 4);
+        put_le(b->minb, bl, 4);
+        put_le(b->maxb, bh, 4);
+        b->minlen = b->maxlen = 4;
+        b->legacy = true;
+        break;
+    }
+    case PQW_ORD_F64: {
+        double lo = s->min.f64 == 0.0 ? -0.0 : s->min.f64;
+        double hi = s->max.f64 == 0.0 ? +0.0 : s->max.f64;
+        uint64_t bl, bh;
+        memcpy(&bl, &lo, 8);
+        memcpy(&bh, &hi, 8);
+        put_le(b->minb, bl, 8);
+        put_le(b->maxb, bh, 8);
+        b->minlen = b->maxlen = 8;
+        b->legacy = true;
+        break;
+    }
+    case PQW_ORD_BYTES:
+    case PQW_ORD_DEC_BE:
+        b->minp = s->bmin.data;
+        b->minlen = s->bmin.len;
+        b->maxp = s->bmax.data;
+        b->maxlen = s->bmax.len;
+        if (c->m.conv == PQW_CV_STR) {
+            size_t ml = trunc_min(b->minp, b->minlen, c->m.utf8);
+            if (ml < b->minlen) {
+                b->minlen = ml;
+                b->min_exact = false;
+            }
+            if (b->maxlen > PQW_STATS_MAX) {
+                size_t xl = trunc_max(b->maxp, b->maxlen, c->m.utf8, b->maxtrunc);
+                if (xl) {
+                    b->maxp = b->maxtrunc;
+                    b->maxlen = xl;
+                    b->max_exact = false;
                 }
             }
-            break;
         }
+        break;
     }
-    bool write_minmax = s->has && c->m.order != PQW_ORD_NONE;
+}
 
+void pqw_stats_write(const pqw_col *c, const pqw_stats *s, pq_tw *tw, int16_t id)
+{
+    pqw_bounds b;
+    pqw_stats_bounds(c, s, &b);
     pq_tw_field_struct(tw, id);
-    if (write_minmax && legacy) {
-        pq_tw_field_binary(tw, 1, maxp, maxlen);
-        pq_tw_field_binary(tw, 2, minp, minlen);
+    if (b.has && b.legacy) {
+        pq_tw_field_binary(tw, 1, b.maxp, b.maxlen);
+        pq_tw_field_binary(tw, 2, b.minp, b.minlen);
     }
     pq_tw_field_i64(tw, 3, s->null_count);
-    if (write_minmax) {
-        pq_tw_field_binary(tw, 5, maxp, maxlen);
-        pq_tw_field_binary(tw, 6, minp, minlen);
-        pq_tw_field_bool(tw, 7, max_exact);
-        pq_tw_field_bool(tw, 8, min_exact);
+    if (b.has) {
+        pq_tw_field_binary(tw, 5, b.maxp, b.maxlen);
+        pq_tw_field_binary(tw, 6, b.minp, b.minlen);
+        pq_tw_field_bool(tw, 7, b.max_exact);
+        pq_tw_field_bool(tw, 8, b.min_exact);
     }
     if (c->m.order == PQW_ORD_F32 || c->m.order == PQW_ORD_F64)
         pq_tw_field_i64(tw, 9, s->nan_count);
     pq_tw_struct_end(tw);
+}
+
+static uint64_t get_le(const uint8_t *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = n - 1; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+#define CMP3(x, y) ((x) < (y) ? -1 : (x) > (y))
+
+int pqw_bounds_cmp(const pqw_col *c, const uint8_t *a, size_t na, const uint8_t *b, size_t nb)
+{
+    switch (c->m.order) {
+    case PQW_ORD_NONE: return 0;
+    case PQW_ORD_BOOL: return CMP3(a[0], b[0]);
+    case PQW_ORD_I32: return CMP3((int32_t)(uint32_t)get_le(a, 4), (int32_t)(uint32_t)get_le(b, 4));
+    case PQW_ORD_U32: return CMP3((uint32_t)get_le(a, 4), (uint32_t)get_le(b, 4));
+    case PQW_ORD_I64: return CMP3((int64_t)get_le(a, 8), (int64_t)get_le(b, 8));
+    case PQW_ORD_U64: return CMP3(get_le(a, 8), get_le(b, 8));
+    case PQW_ORD_F32: {
+        uint32_t x = (uint32_t)get_le(a, 4), y = (uint32_t)get_le(b, 4);
+        float fx, fy;
+        memcpy(&fx, &x, 4);
+        memcpy(&fy, &y, 4);
+        return CMP3(fx, fy);
+    }
+    case PQW_ORD_F64: {
+        uint64_t x = get_le(a, 8), y = get_le(b, 8);
+        double fx, fy;
+        memcpy(&fx, &x, 8);
+        memcpy(&fy, &y, 8);
+        return CMP3(fx, fy);
+    }
+    case PQW_ORD_BYTES: return cmp_bytes(a, na, b, nb);
+    case PQW_ORD_DEC_BE: return na == nb && na ? cmp_dec_be(a, b, na) : CMP3(na, nb);
+    }
+    return 0;
 }

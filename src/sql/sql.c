@@ -266,7 +266,7 @@ static int copy_options(sq_binder *b, const sq_stmt *st, pq_write_options *o)
     pq_write_options_default(o);
     for (uint32_t i = 0; i < st->nopts; i++) {
         const sq_copy_option *opt = &st->opts[i];
-        const char *s;
+        const char *s = NULL;
         int64_t v;
         int rc;
         if (strcmp(opt->name, "FORMAT") == 0) {

@@ -26,7 +26,7 @@ static bool same_desc(const intern_node *n, uint8_t id, uint32_t cnt, const char
             return false;
         const char *a = n->desc.names ? n->desc.names[i] : NULL;
         const char *b = names ? names[i] : NULL;
-        if ((a == NULL) != (b == NULL) || (a && strcmp(a, b) != 0))
+        if ((a == NULL) != (b == NULL) || (a && b && strcmp(a, b) != 0))
             return false;
     }
     return true;

@@ -45,14 +45,12 @@ static void touch_vector(const tn_vector *v, uint32_t n)
 {
     if (n == 0)
         return;
-    const tn_vector *vals = v;
     if (v->kind == TN_VEC_DICT) {
         die_if(!v->dict || v->dict->kind != TN_VEC_FLAT, "DICT vector without a FLAT dictionary", NULL);
         const uint32_t *idx = v->data;
         for (uint32_t i = 0; i < n; i++)
             if (!v->validity || tn_bit_get(v->validity, i))
                 die_if(idx[i] >= v->dict->capacity, "dictionary index beyond the dictionary", NULL);
-        vals = v->dict;
     }
     tn_vview vw;
     tn_vector_view(v, n, &vw);
@@ -74,7 +72,6 @@ static void touch_vector(const tn_vector *v, uint32_t n)
                 h = h * 31 + d[j];
         }
     }
-    (void)vals;
     sink += h;
 }
 

@@ -298,6 +298,31 @@ static void test_in_list(void)
     ex_expr_free(e);
     tn_chunk_free(c2);
 
+    /* closed but non-literal items (CAST(3 AS BIGINT), 2 + 3) are folded into the constant set */
+    e = ex_expr_new(EX_IN, B());
+    ex_expr_add_arg(e, e_cast(e_col(0, ty(TN_T_INT32)), ty(TN_T_INT64), false));
+    ex_expr_add_arg(e, e_cast(e_i32(3), ty(TN_T_INT64), false));
+    ex_expr_add_arg(e, e_cast(e_bin("+", e_i32(2), e_i32(3)), ty(TN_T_INT64), false));
+    v = eval_vec(e, c, &rc, NULL);
+    CHECK_EQ_INT(rc, TN_OK);
+    CHECK(e->state != NULL);
+    CHECK_EQ_INT(row_i64(v, 0), 0);
+    CHECK_EQ_INT(row_i64(v, 1), 1);
+    CHECK_EQ_INT(row_i64(v, 3), 1);
+    CHECK(row_null(v, 4));
+    tn_vector_unref(v);
+    ex_expr_free(e);
+    /* an item that fails to fold is an error */
+    e = ex_expr_new(EX_IN, B());
+    ex_expr_add_arg(e, e_col(0, ty(TN_T_INT32)));
+    ex_expr_add_arg(e, e_cast(e_str("x"), ty(TN_T_INT32), false));
+    tn_err ierr = TN_ERR_INIT;
+    v = eval_vec(e, c, &rc, &ierr);
+    CHECK_EQ_INT(rc, TN_ERROR);
+    CHECK_EQ_STR(ierr.msg, "invalid input syntax for type integer: \"x\"");
+    tn_vector_unref(v);
+    ex_expr_free(e);
+
     /* non-constant list: x IN (x + 0, NULL) and x IN (x - 1) */
     e = ex_expr_new(EX_IN, B());
     ex_expr_add_arg(e, e_col(0, ty(TN_T_INT32)));

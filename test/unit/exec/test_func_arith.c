@@ -261,6 +261,8 @@ static void test_dates(void)
     CHECK_EQ_INT(v.v.iv.micros, 3600000000LL);
     /* overflow */
     CHECK_EQ_INT(ev(e_bin("+", e_int(ty(TN_T_DATE), INT32_MAX), e_i32(1)), &v, &err), TN_RANGE);
+    CHECK_EQ_INT(ev(e_bin("-", e_int(ty(TN_T_DATE), INT32_MAX), e_int(ty(TN_T_DATE), INT32_MIN)), &v, &err), TN_RANGE);
+    CHECK_EQ_STR(err.msg, "integer out of range");
     /* interval scaling: 1 month 1 day * 3; 1 day * 1.5 = 1 day 12:00 */
     iv.v.iv.months = 1;
     iv.v.iv.days = 1;
@@ -473,6 +475,22 @@ static void test_math(void)
     tn_vector_unref(rv);
     ex_expr_free(e);
     tn_chunk_free(dc);
+    /* regression: rounding a DECIMAL(38,38) near its limit must not overflow 128 bits */
+    tn_value w;
+    memset(&w, 0, sizeof w);
+    w.type = tn_type_decimal(38, 38);
+    w.v.i128 = 1;
+    for (int i = 0; i < 38; i++)
+        w.v.i128 *= 10;
+    w.v.i128 = w.v.i128 - 1; /* 0.999...9 */
+    e = e_un("round", ex_expr_const(&w));
+    CHECK_EQ_INT(ev(e, &v, &err), TN_OK);
+    CHECK_EQ_INT(v.v.i64, 1);
+    CHECK_EQ_INT(ev(e_cast(ex_expr_const(&w), ty(TN_T_INT32), false), &v, &err), TN_OK);
+    CHECK_EQ_INT(v.v.i64, 1);
+    w.v.i128 = -w.v.i128;
+    CHECK_EQ_INT(ev(e_un("floor", ex_expr_const(&w)), &v, &err), TN_OK);
+    CHECK_EQ_INT(v.v.i64, -1);
     CHECK_EQ_INT(ev(e_un("ceil", dec(5, 2, -150)), &v, &err), TN_OK);
     CHECK_EQ_INT(v.v.i64, -1);
     CHECK_EQ_INT(ev(e_un("floor", dec(5, 2, -150)), &v, &err), TN_OK);
