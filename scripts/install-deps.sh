@@ -5,7 +5,7 @@ set -euo pipefail
 
 PKGS=(build-essential cmake pkg-config clang libclang-rt-14-dev
       libzstd-dev libsnappy-dev liblz4-dev zlib1g-dev libbrotli-dev libxxhash-dev
-      libjansson-dev libedit-dev)
+      libjansson-dev libedit-dev libroaring-dev)
 
 missing=()
 for p in "${PKGS[@]}"; do
