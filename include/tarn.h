@@ -122,6 +122,10 @@ TARN_API void tarn_stmt_finalize(tarn_stmt *st); /* NULL-safe */
 TARN_API void tarn_stmt_interrupt(tarn_stmt *st);
 
 TARN_API uint64_t tarn_batch_rows(const tarn_batch *b);
+/* Dense column access. Nested columns (LIST, STRUCT, MAP) have no dense layout yet: out->type is
+ * TARN_TYPE_LIST / TARN_TYPE_STRUCT / TARN_TYPE_MAP and out->rows is set, but out->data and
+ * out->validity are NULL and the call returns TARN_NOTSUP; read their values with tarn_batch_json
+ * (or tarn_batch_text) and their NULLs with tarn_batch_is_null. */
 TARN_API int tarn_batch_column(tarn_batch *b, uint32_t col, tarn_column *out);
 TARN_API bool tarn_batch_is_null(const tarn_batch *b, uint32_t col, uint64_t row);
 /* Value as text (NULL for SQL NULL); *len (optional) receives the length. The string is owned by
@@ -130,6 +134,16 @@ TARN_API bool tarn_batch_is_null(const tarn_batch *b, uint32_t col, uint64_t row
  * YYYY-MM-DD HH:MM:SS[.ffffff] (+00 for TIMESTAMP WITH TIME ZONE), booleans true/false, blobs
  * with \xNN escapes for non-printable bytes. */
 TARN_API const char *tarn_batch_text(tarn_batch *b, uint32_t col, uint64_t row, size_t *len);
+/* Value as one JSON value, NUL-terminated; *len (optional) receives the length. Unlike
+ * tarn_batch_text, SQL NULL gives the text "null" (NULL is returned only for a bad column/row or
+ * when out of memory). Rendering: booleans true/false; integers and decimals (exact, e.g. 12.50)
+ * as numbers; finite FLOAT/DOUBLE as shortest round-trip numbers, NaN/infinities as the strings
+ * "nan", "inf", "-inf"; every other scalar (text, blobs with \xNN escapes, dates, times,
+ * timestamps, intervals, UUIDs) as a JSON string of its tarn_batch_text rendering; LIST as an
+ * array; STRUCT as an object with the field names in order; MAP as an object whose member names
+ * are the keys' text (any key type, as DuckDB's to_json) in stored order. Owned by the batch, valid
+ * until the next fetch or finalize. */
+TARN_API const char *tarn_batch_json(tarn_batch *b, uint32_t col, uint64_t row, size_t *len);
 /* Typed accessors (TARN_MISUSE via 0 for incompatible types; check tarn_stmt_column_type). */
 TARN_API int64_t tarn_batch_int64(const tarn_batch *b, uint32_t col, uint64_t row);
 TARN_API double tarn_batch_double(const tarn_batch *b, uint32_t col, uint64_t row);

@@ -4,7 +4,8 @@
  *
  * Streaming modes write each batch as it arrives (constant memory):
  *   csv   RFC 4180: fields containing ',', '"', CR or LF are quoted and inner quotes doubled; NULL
- *         is an empty field; optional header row; LF line ends.
+ *         is an empty field and an empty string "" (as sqlite3 prints them, so the two stay
+ *         distinguishable); optional header row; LF line ends.
  *   json  one JSON array per statement, one row object per line ([{"a":1},\n{"a":2}]); an empty
  *         result prints []. Integers, decimals and finite floats are JSON numbers, booleans
  *         true/false, NULL null; NaN and infinities are the strings "nan", "inf", "-inf" (JSON
@@ -13,7 +14,8 @@
  *   line  one "name = value" line per column, names right-aligned, a blank line between rows.
  *   list  values separated by '|', optional header row, NULL as "NULL", no quoting.
  * Tabular modes collect the result first (sh_table_collect):
- *   markdown  | a | b | header, |---|---| rule, cells padded to the column width; every row kept.
+ *   markdown  | a | b | header, |---|---| rule, cells padded to the column width, '|' inside a
+ *             value escaped as \|; every row kept.
  *   box       output_box.c; keeps the first and last rows only.
  */
 #include "shell.h"
@@ -241,7 +243,7 @@ int sh_table_collect(sh_table *t, tarn_stmt *st, uint64_t keep_head, uint64_t ke
 
 static void csv_field(FILE *f, const char *s, size_t n)
 {
-    bool quote = false;
+    bool quote = n == 0; /* "" for an empty string; NULL is written as nothing by the caller */
     for (size_t i = 0; i < n; i++) {
         char ch = s[i];
         if (ch == ',' || ch == '"' || ch == '\n' || ch == '\r') {
@@ -433,11 +435,24 @@ static int render_stream(const sh_out *out, tarn_stmt *st, uint64_t *nrows)
 
 /* ---- markdown ---- */
 
+/* Display width of a markdown cell: its text plus one backslash per escaped '|'. */
+static int md_width(const char *s)
+{
+    int w = sh_display_width(s, strlen(s));
+    for (const char *p = strchr(s, '|'); p; p = strchr(p + 1, '|'))
+        w++;
+    return w;
+}
+
 static void md_cell(FILE *f, const char *s, int width)
 {
     fputc(' ', f);
-    fputs(s, f);
-    int pad = width - sh_display_width(s, strlen(s));
+    for (const char *p = s; *p; p++) {
+        if (*p == '|')
+            fputc('\\', f);
+        fputc(*p, f);
+    }
+    int pad = width - md_width(s);
     for (int i = 0; i < pad; i++)
         fputc(' ', f);
     fputs(" |", f);
@@ -451,10 +466,11 @@ static void markdown_print(const sh_out *out, const sh_table *t)
         return;
     uint64_t nrows = t->nhead + t->ntail;
     for (uint32_t c = 0; c < t->ncols; c++) {
-        w[c] = sh_display_width(t->names[c], strlen(t->names[c]));
+        w[c] = md_width(t->names[c]);
+        if (w[c] < 1)
+            w[c] = 1;
         for (uint64_t r = 0; r < nrows; r++) {
-            const char *cell = sh_table_row(t, r)[c];
-            int cw = sh_display_width(cell, strlen(cell));
+            int cw = md_width(sh_table_row(t, r)[c]);
             if (cw > w[c])
                 w[c] = cw;
         }

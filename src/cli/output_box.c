@@ -13,8 +13,9 @@
  * first (values cut at a character boundary and ended with "…"); if it is still too wide, middle
  * columns are dropped, keeping columns alternately from the left and the right end, and a "…"
  * column marks the gap. Results with more rows than sh_out.max_rows (40) show the first and
- * last max_rows/2 rows around three "·" rows. A footer row inside the box gives the counts when
- * anything was left out ("1000 rows (40 shown)  12 columns (5 shown)") and for empty results.
+ * last max_rows/2 rows around three "·" rows. A footer inside the box gives the counts when
+ * anything was left out ("1000 rows (40 shown)  12 columns (5 shown)") and for empty results;
+ * on a narrow terminal it takes one line per part.
  * A value holding line feeds (EXPLAIN output, multi-line text) is drawn on several lines of its
  * row, each line fitted like a value; at most BOX_MAX_LINES lines per value, then "…".
  */
@@ -277,20 +278,46 @@ void sh_box_print(const sh_out *out, const sh_table *t)
         bx.nshow = k;
     }
 
-    /* footer */
-    char footer[160];
-    footer[0] = 0;
+    /* footer: "N rows (M shown)  K columns (J shown)" on one line when that fits the terminal
+     * (the table widens to hold it), else one line per part, and each part split before its
+     * "(... shown)" if even that is too wide */
+    char parts[4][64];
+    int nparts = 0;
     uint32_t shown_cols = cols_elided ? bx.nshow - 1 : n;
     if (t->total > nrows || cols_elided || t->total == 0) {
-        int len = snprintf(footer, sizeof footer, "%llu row%s", (unsigned long long)t->total,
+        char rows_part[64], cols_part[64];
+        int len = snprintf(rows_part, sizeof rows_part, "%llu row%s", (unsigned long long)t->total,
                            t->total == 1 ? "" : "s");
         if (t->total > nrows)
-            len += snprintf(footer + len, sizeof footer - (size_t)len, " (%llu shown)",
-                            (unsigned long long)nrows);
+            snprintf(rows_part + len, sizeof rows_part - (size_t)len, " (%llu shown)", (unsigned long long)nrows);
+        cols_part[0] = 0;
         if (cols_elided)
-            snprintf(footer + len, sizeof footer - (size_t)len, "  %u columns (%u shown)", n, shown_cols);
-        int need = (int)strlen(footer) + 4;
-        int have = total_width(bx.w, bx.nshow);
+            snprintf(cols_part, sizeof cols_part, "%u columns (%u shown)", n, shown_cols);
+        int room = avail - 4; /* text width that keeps the table within the terminal */
+        int have = total_width(bx.w, bx.nshow) - 4;
+        if (room < have)
+            room = have;
+        if ((int)(strlen(rows_part) + (cols_part[0] ? 2 + strlen(cols_part) : 0)) <= room) {
+            snprintf(parts[nparts++], sizeof parts[0], "%s%s%s", rows_part, cols_part[0] ? "  " : "", cols_part);
+        } else {
+            const char *src[2] = {rows_part, cols_part};
+            for (int i = 0; i < 2; i++) {
+                const char *p = src[i];
+                if (!*p)
+                    continue;
+                const char *paren = strstr(p, " (");
+                if ((int)strlen(p) > room && paren) {
+                    snprintf(parts[nparts++], sizeof parts[0], "%.*s", (int)(paren - p), p);
+                    snprintf(parts[nparts++], sizeof parts[0], "%s", paren + 1);
+                } else {
+                    snprintf(parts[nparts++], sizeof parts[0], "%s", p);
+                }
+            }
+        }
+        int need = 0;
+        for (int i = 0; i < nparts; i++)
+            if ((int)strlen(parts[i]) > need)
+                need = (int)strlen(parts[i]);
         if (need > have)
             bx.w[bx.nshow - 1] += need - have;
     }
@@ -307,13 +334,15 @@ void sh_box_print(const sh_out *out, const sh_table *t)
             row_line(&bx, 3, NULL);
     for (uint64_t r = t->nhead; r < nrows; r++)
         row_line(&bx, 2, sh_table_row(t, r));
-    if (footer[0]) {
+    if (nparts > 0) {
         rule(&bx, "├", "┴", "┤");
         int inner = total_width(bx.w, bx.nshow) - 2;
-        sh_buf_puts(&bx.line, "│");
-        put_cell(&bx.line, footer, inner - 2, 0);
-        sh_buf_puts(&bx.line, "│");
-        emit(&bx);
+        for (int i = 0; i < nparts; i++) {
+            sh_buf_puts(&bx.line, "│");
+            put_cell(&bx.line, parts[i], inner - 2, 0);
+            sh_buf_puts(&bx.line, "│");
+            emit(&bx);
+        }
         sh_buf_puts(&bx.line, "└");
         sh_buf_repeat(&bx.line, "─", inner);
         sh_buf_puts(&bx.line, "┘");

@@ -203,6 +203,32 @@ ex_op *op_values_create(tn_chunk *chunk);
 struct pq_write_options;
 ex_op *op_copy_parquet_create(ex_op *child, const char *const *names, const char *path,
                               const struct pq_write_options *opts);
+/* Same, with an output layout (addition, issue "Parquet complete"):
+ *  - partition_cols[0..npartition_cols): child column indexes of PARTITION_BY; `path` is then a
+ *    directory of Hive partitions path/c1=v1/.../data_<n>.parquet without those columns. When
+ *    npartition_cols is 0 but opts->partition_by names columns, they are resolved against
+ *    `names` when the COPY runs (unknown names are reported then).
+ *  - per_thread_output (or opts->per_thread_output): `path` is a directory holding one file per
+ *    writer thread, data_<thread>.parquet -- today always just data_0.parquet.
+ * Directory targets are created if missing; a non-empty one is refused unless
+ * opts->overwrite_or_ignore. opts->max_open_files bounds the files open at once. Returns NULL
+ * (child freed) on OOM or invalid partition indexes (out of range, repeated, or all columns). */
+ex_op *op_copy_parquet_create_ex(ex_op *child, const char *const *names, const char *path,
+                                 const struct pq_write_options *opts, const uint32_t *partition_cols,
+                                 uint32_t npartition_cols, bool per_thread_output);
+
+/* UNNEST (nestedsql): every input row becomes max(len) rows over the LIST/MAP columns cols[0..n)
+ * (none when all of them are NULL or empty); those columns are replaced by their element types (a
+ * MAP's elements are STRUCT{key, value}) and pad with NULL past a shorter list's end; the other
+ * columns repeat the row. Output batches are FLAT, without selection. Takes child; cols copied.
+ * NULL (child freed) on OOM or when a column is not a LIST/MAP. Implemented in op_unnest.c. */
+ex_op *op_unnest_create(ex_op *child, const uint32_t *cols, uint32_t n);
+
+/* A constant table held as prebuilt batches (nestedsql): yields chunks[0..n) in order. Each
+ * chunk must have ncols FLAT columns of `types`, no selection and at most TN_BATCH rows; any
+ * column types (nested included). Takes the array and the chunks (freed on failure too). NULL on
+ * OOM or a malformed chunk. Implemented in op_chunks.c. */
+ex_op *op_chunks_create(tn_chunk **chunks, uint32_t n, uint32_t ncols, const tn_type *types);
 
 /* Drain every batch of op; convenience for tests. */
 int ex_op_count_rows(ex_op *op, uint64_t *rows, tn_err *err);

@@ -6,18 +6,44 @@
  * operator drains it, but the cursor is already safe to share, so a later issue can run one scan
  * per worker thread over one cursor without touching the reading code.
  *
- * For each morsel:
- *  1. The pushed-down predicates (remapped to the file's own field indexes, since files of one
- *     source may order their columns differently) are tested against the row group statistics
- *     with pq_row_group_may_match; a row group they prove empty is skipped and counted. The
- *     predicates are only hints: the plan filters rows above the scan again.
- *  2. One pq_column_reader per projected field is opened (projection pushdown: other column
- *     chunks are never read). Batches of min(TN_BATCH, rows left in the row group) rows are
- *     requested from every reader, and every reader must deliver exactly that many rows; a
- *     disagreement with the row group's declared row count is reported as TN_CORRUPT, never
- *     papered over, so all output columns stay row-aligned.
- *  3. With no projected fields (COUNT(*)), chunks of zero columns carry only the row count taken
- *     from the row group metadata: no column chunk is read at all.
+ * For each morsel, pruning first decides which rows to read (each step can be disabled with
+ * op_scan_parquet_set_pruning; all are only hints, the plan filters rows above the scan again):
+ *  1. Statistics: the pushed-down predicates (remapped to the file's own field indexes, since
+ *     files of one source may order their columns differently) are tested against the row group
+ *     statistics with pq_row_group_may_match; a row group they prove empty is skipped.
+ *  2. Bloom filters: for EQ / IN predicates, pq_row_group_bloom_may_match probes the column
+ *     chunk's split-block Bloom filter; when every value is certainly absent the row group is
+ *     skipped. Filters are read only for row groups that survived step 1.
+ *  3. Page index: pq_row_group_select_rows turns the predicate columns' ColumnIndex/OffsetIndex
+ *     into the row ranges that may match (intersection over the columns). No range: the row
+ *     group is skipped. Otherwise only those ranges are read.
+ * Then one pq_column_reader per projected field is opened (projection pushdown: other column
+ * chunks are never read) and the ranges are walked with a row cursor `pos` shared by every
+ * reader: a gap before a range is skipped in every reader (pq_column_reader_skip, which drops
+ * whole pages without decompressing them), and a batch window [pos, pos + n) of at most TN_BATCH
+ * rows is read in every reader. A window may span several ranges whose gaps are small
+ * (GAP_READ_THROUGH rows); the gap rows are then decoded but left out of the chunk's selection
+ * vector, which avoids a flood of tiny batches on files with tiny pages. Every reader must deliver
+ * exactly the rows requested; a disagreement with the row group's declared row count is
+ * TN_CORRUPT, never papered over, so all output columns stay row-aligned. Rows outside the
+ * ranges are never emitted.
+ *
+ * Late materialization (op_scan_parquet_set_filter): when the scan holds the WHERE predicate
+ * and some projected column is not referenced by it, a window is read in two steps: the filter's
+ * columns, then ex_expr_select narrows the window's selection to the rows where the predicate is
+ * TRUE. No survivor: the other columns skip the window. Otherwise they are decoded up to the last
+ * survivor only (the chunk's count ends there) and skip the rest. The chunk is emitted with the
+ * selection. The FILTER operator above re-applies the same predicate (correct, and cheap on a
+ * selected chunk); it is kept so that the scan's filter is an optimisation that can be turned
+ * off or refused (volatile predicates, OOM) without changing results.
+ *
+ * With no projected fields (COUNT(*)), chunks of zero columns carry only the row count of the
+ * selected ranges: no column chunk is read at all.
+ *
+ * Counters (ex_scan_stats) record what each step skipped; EXPLAIN prints them. Before the scan has
+ * run, EXPLAIN computes the pruning counters with a dry run of steps 1-3 (reading Bloom filters and
+ * page indexes, no data pages); after it has run, it prints the actual counters, including the
+ * rows late materialization skipped.
  *
  * Output vectors are owned by the operator and reused batch after batch; a vector still referenced
  * downstream when the next batch starts is replaced instead of being overwritten.
@@ -27,6 +53,10 @@
 #include <string.h>
 #include <strings.h>
 #include "../util/format.h"
+
+/* Gaps between selected row ranges up to this many rows are decoded and deselected rather than
+ * skipped, so that one batch can cover several small ranges. */
+#define GAP_READ_THROUGH 256
 
 /* ---- morsel cursor: a thread-safe dispenser of morsel numbers [0, total) ---- */
 typedef struct morsel_cursor {
@@ -59,6 +89,8 @@ typedef struct scan_op {
     uint32_t npreds;
     uint64_t *rg_start;        /* nfiles + 1 prefix sums of row groups: morsel -> (file, rg) */
     morsel_cursor cursor;
+    unsigned prune;            /* EX_PRUNE_* */
+    bool started;              /* next() was called: the counters are actual */
 
     /* per-file mapping (recomputed when the scan moves to another file) */
     uint32_t map_file;         /* file the mapping below is for; UINT32_MAX = none */
@@ -68,8 +100,17 @@ typedef struct scan_op {
     /* current morsel */
     bool in_morsel;
     uint32_t cur_file, cur_rg;
-    uint64_t rows_left;
+    uint64_t rg_rows;          /* rows of the current row group */
+    uint64_t pos;              /* next row (within the row group) every reader is positioned at */
+    pq_row_ranges ranges;      /* rows to read; sorted, disjoint */
+    uint32_t range_i;          /* first range not yet finished */
     pq_column_reader **readers; /* nfields */
+
+    /* late materialization */
+    ex_expr *filter;           /* owned; over the output columns */
+    bool *filter_col;          /* nfields: referenced by filter */
+    uint32_t nfilter_cols;
+    uint32_t *range_sel;       /* TN_BATCH: rows of the window inside the ranges */
 
     tn_chunk *chunk;
     ex_scan_stats stats;
@@ -87,6 +128,22 @@ static int field_for(const pq_file *f, uint32_t col, const char *name)
     return pq_file_field_index(f, name);
 }
 
+/* preds remapped to the file-local field indexes of file `file` into out[npreds] (values shared). */
+static int map_preds(const scan_op *s, uint32_t file, pq_predicate *out, tn_err *err)
+{
+    const ex_pq_source *src = s->src;
+    const pq_file *f = src->files[file];
+    for (uint32_t i = 0; i < s->npreds; i++) {
+        int fi = field_for(f, s->preds[i].field, src->names[s->preds[i].field]);
+        if (fi < 0)
+            return tn_err_set(err, TN_ERROR, "%s: column \"%s\" not found", pq_file_path(f),
+                              src->names[s->preds[i].field]);
+        out[i] = s->preds[i];
+        out[i].field = (uint32_t)fi;
+    }
+    return TN_OK;
+}
+
 static int map_file(scan_op *s, uint32_t file, tn_err *err)
 {
     if (s->map_file == file)
@@ -100,14 +157,9 @@ static int map_file(scan_op *s, uint32_t file, tn_err *err)
                               src->names[s->fields[i]]);
         s->file_fields[i] = (uint32_t)fi;
     }
-    for (uint32_t i = 0; i < s->npreds; i++) {
-        int fi = field_for(f, s->preds[i].field, src->names[s->preds[i].field]);
-        if (fi < 0)
-            return tn_err_set(err, TN_ERROR, "%s: column \"%s\" not found", pq_file_path(f),
-                              src->names[s->preds[i].field]);
-        s->file_preds[i] = s->preds[i];
-        s->file_preds[i].field = (uint32_t)fi;
-    }
+    int rc = map_preds(s, file, s->file_preds, err);
+    if (rc)
+        return rc;
     s->map_file = file;
     return TN_OK;
 }
@@ -119,6 +171,7 @@ static void close_readers(scan_op *s)
             pq_column_reader_close(s->readers[i]);
             s->readers[i] = NULL;
         }
+    pq_row_ranges_free(&s->ranges);
     s->in_morsel = false;
 }
 
@@ -137,28 +190,91 @@ static void morsel_locate(const scan_op *s, uint64_t m, uint32_t *file, uint32_t
     *rg = (uint32_t)(m - s->rg_start[lo]);
 }
 
+static bool has_eq_or_in(const pq_predicate *p, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (p[i].op == PQ_PRED_EQ || p[i].op == PQ_PRED_IN)
+            return true;
+    return false;
+}
+
+/* Pruning steps 1-3 for row group rg of f with file-local predicates fp: *keep = false when the
+ * row group is skipped (counted in st); otherwise *ranges (initialised here; the caller frees it)
+ * holds the rows to read. */
+static int prune_row_group(const scan_op *s, pq_file *f, uint32_t rg, const pq_predicate *fp, ex_scan_stats *st,
+                           pq_row_ranges *ranges, bool *keep, tn_err *err)
+{
+    memset(ranges, 0, sizeof *ranges);
+    *keep = false;
+    int64_t nr = pq_row_group_num_rows(f, rg);
+    uint64_t nrows = nr > 0 ? (uint64_t)nr : 0;
+    if (s->npreds && (s->prune & EX_PRUNE_STATS) && !pq_row_group_may_match(f, rg, fp, s->npreds)) {
+        st->row_groups_skipped++;
+        return TN_OK;
+    }
+    if (s->npreds && (s->prune & EX_PRUNE_BLOOM) && has_eq_or_in(fp, s->npreds)) {
+        bool may = true;
+        uint32_t nread = 0;
+        int rc = pq_row_group_bloom_may_match(f, rg, fp, s->npreds, &may, &nread, err);
+        if (rc)
+            return rc;
+        st->bloom_filters_read += nread;
+        if (!may) {
+            st->row_groups_skipped_bloom++;
+            return TN_OK;
+        }
+    }
+    if (s->npreds && (s->prune & EX_PRUNE_PAGES)) {
+        int rc = pq_row_group_select_rows(f, rg, fp, s->npreds, ranges, err);
+        if (rc)
+            return rc;
+        st->pages_total += ranges->pages_total;
+        st->pages_skipped += ranges->pages_skipped;
+        uint64_t kept = pq_row_ranges_count(ranges);
+        st->rows_skipped_pages += nrows - TN_MIN(kept, nrows);
+        if (kept == 0 && nrows > 0) {
+            st->row_groups_skipped_pages++;
+            pq_row_ranges_free(ranges);
+            return TN_OK;
+        }
+    } else if (nrows > 0) {
+        ranges->r = tn_malloc(sizeof *ranges->r);
+        if (!ranges->r)
+            return tn_err_set(err, TN_NOMEM, "out of memory");
+        ranges->r[0] = (pq_row_range){0, nrows};
+        ranges->n = ranges->cap = 1;
+    }
+    *keep = true;
+    return TN_OK;
+}
+
 /* Claim morsels until one survives pruning and is opened; false when the cursor is exhausted. */
 static int start_morsel(scan_op *s, bool *got, tn_err *err)
 {
     uint64_t m;
     *got = false;
     while (cursor_claim(&s->cursor, &m)) {
+        if (s->base.interrupt && *s->base.interrupt)
+            return tn_err_set(err, TN_INTERRUPT, "query interrupted");
         uint32_t file, rg;
         morsel_locate(s, m, &file, &rg);
         int rc = map_file(s, file, err);
         if (rc)
             return rc;
         pq_file *f = s->src->files[file];
-        if (s->npreds && !pq_row_group_may_match(f, rg, s->file_preds, s->npreds)) {
-            s->stats.row_groups_skipped++;
+        bool keep;
+        if ((rc = prune_row_group(s, f, rg, s->file_preds, &s->stats, &s->ranges, &keep, err)))
+            return rc;
+        if (!keep)
             continue;
-        }
         int64_t nrows = pq_row_group_num_rows(f, rg);
-        s->rows_left = nrows > 0 ? (uint64_t)nrows : 0;
+        s->rg_rows = nrows > 0 ? (uint64_t)nrows : 0;
+        s->pos = 0;
+        s->range_i = 0;
         s->cur_file = file;
         s->cur_rg = rg;
         s->in_morsel = true;
-        for (uint32_t i = 0; i < s->nfields; i++) {
+        for (uint32_t i = 0; i < s->nfields && s->ranges.n; i++) {
             rc = pq_column_reader_open(f, rg, s->file_fields[i], &s->readers[i], err);
             if (rc) {
                 close_readers(s);
@@ -185,45 +301,168 @@ static int own_column(scan_op *s, uint32_t i, tn_err *err)
     return TN_OK;
 }
 
-/* Read the next batch of the current morsel into the chunk; *n = 0 when the morsel is done. */
+/* Read `want` rows (from s->pos) of output column i into the chunk. */
+static int read_column(scan_op *s, uint32_t i, uint32_t want, tn_err *err)
+{
+    int rc = own_column(s, i, err);
+    if (rc)
+        return rc;
+    uint32_t got = 0;
+    if ((rc = pq_column_reader_next(s->readers[i], want, s->chunk->cols[i], &got, err)))
+        return rc;
+    if (got != want) {
+        const pq_file *f = s->src->files[s->cur_file];
+        return tn_err_set(err, TN_CORRUPT, "%s: row group %u: column \"%s\" ends after %llu of %lld rows",
+                          pq_file_path(f), s->cur_rg, s->src->names[s->fields[i]],
+                          (unsigned long long)(s->pos + got), (long long)pq_row_group_num_rows(f, s->cur_rg));
+    }
+    return TN_OK;
+}
+
+/* Skip n rows of output column i. */
+static int skip_column(scan_op *s, uint32_t i, uint64_t n, tn_err *err)
+{
+    if (n == 0)
+        return TN_OK;
+    int rc = pq_column_reader_skip(s->readers[i], n, err);
+    if (rc == TN_CORRUPT) {
+        const pq_file *f = s->src->files[s->cur_file];
+        return tn_err_prefix(err, rc, "%s: row group %u: column \"%s\": ", pq_file_path(f), s->cur_rg,
+                             s->src->names[s->fields[i]]);
+    }
+    return rc;
+}
+
+/* The batch window starting at s->pos (which lies in range s->range_i): its end, and the rows of
+ * it inside the ranges as offsets from s->pos in s->range_sel (*nsel; *gaps = false when the
+ * window is one contiguous run, then range_sel is unused). */
+static uint64_t batch_window(scan_op *s, uint32_t *nsel, bool *gaps)
+{
+    const pq_row_range *r = s->ranges.r;
+    uint64_t start = s->pos, limit = start + TN_BATCH;
+    uint64_t end = TN_MIN(r[s->range_i].end, limit);
+    uint32_t j = s->range_i + 1;
+    while (end < limit && j < s->ranges.n && r[j].begin < limit && r[j].begin - end <= GAP_READ_THROUGH &&
+           end == r[j - 1].end) {
+        end = TN_MIN(r[j].end, limit);
+        j++;
+    }
+    *gaps = j > s->range_i + 1;
+    if (!*gaps) {
+        *nsel = (uint32_t)(end - start);
+        return end;
+    }
+    uint32_t k = 0;
+    for (uint32_t x = s->range_i; x < j; x++) {
+        uint64_t b = TN_MAX(r[x].begin, start), e = TN_MIN(r[x].end, end);
+        for (uint64_t row = b; row < e; row++)
+            s->range_sel[k++] = (uint32_t)(row - start);
+    }
+    *nsel = k;
+    return end;
+}
+
+static bool late_active(const scan_op *s)
+{
+    return s->filter && (s->prune & EX_PRUNE_LATE) && s->nfilter_cols > 0 && s->nfilter_cols < s->nfields;
+}
+
+/* Read the next batch of the current morsel into the chunk; *n = rows (chunk count), 0 when the
+ * morsel is done. */
 static int read_batch(scan_op *s, uint32_t *n, tn_err *err)
 {
-    *n = 0;
-    if (s->rows_left == 0)
-        return TN_OK;
-    uint32_t want = (uint32_t)TN_MIN((uint64_t)TN_BATCH, s->rows_left);
-    if (s->nfields == 0) {
-        *n = want;
-        s->rows_left -= want;
-        return TN_OK;
-    }
     tn_chunk *c = s->chunk;
-    const pq_file *f = s->src->files[s->cur_file];
-    for (uint32_t i = 0; i < s->nfields; i++) {
-        int rc = own_column(s, i, err);
-        if (rc)
+    int rc;
+    for (;;) {
+        *n = 0;
+        c->count = 0;
+        c->sel = NULL;
+        c->nsel = 0;
+        if (s->base.interrupt && *s->base.interrupt)
+            return tn_err_set(err, TN_INTERRUPT, "query interrupted");
+        while (s->range_i < s->ranges.n && s->pos >= s->ranges.r[s->range_i].end)
+            s->range_i++;
+        if (s->range_i >= s->ranges.n)
+            return TN_OK; /* rows after the last range are never read */
+        uint64_t begin = s->ranges.r[s->range_i].begin;
+        if (s->pos < begin) {
+            for (uint32_t i = 0; i < s->nfields; i++)
+                if ((rc = skip_column(s, i, begin - s->pos, err)))
+                    return rc;
+            s->pos = begin;
+        }
+        uint32_t nsel;
+        bool gaps;
+        uint64_t end = batch_window(s, &nsel, &gaps);
+        uint32_t want = (uint32_t)(end - s->pos);
+        if (s->nfields == 0) {
+            /* COUNT(*): only the number of selected rows matters */
+            s->pos = end;
+            *n = nsel;
+            c->count = nsel;
+            return TN_OK;
+        }
+        if (!late_active(s)) {
+            for (uint32_t i = 0; i < s->nfields; i++)
+                if ((rc = read_column(s, i, want, err)))
+                    return rc;
+            s->pos = end;
+            c->count = want;
+            if (gaps) {
+                c->sel = s->range_sel;
+                c->nsel = nsel;
+            }
+            *n = want;
+            return TN_OK;
+        }
+        /* late materialization: the filter's columns first */
+        for (uint32_t i = 0; i < s->nfields; i++)
+            if (s->filter_col[i] && (rc = read_column(s, i, want, err)))
+                return rc;
+        c->count = want;
+        if (gaps) {
+            c->sel = s->range_sel;
+            c->nsel = nsel;
+        }
+        uint32_t *sel = tn_chunk_sel_buffer(c, want);
+        if (!sel)
+            return tn_err_set(err, TN_NOMEM, "out of memory");
+        uint32_t k = 0;
+        if ((rc = ex_expr_select(s->filter, c, sel, &k, err)))
             return rc;
-        uint32_t got = 0;
-        rc = pq_column_reader_next(s->readers[i], want, c->cols[i], &got, err);
-        if (rc)
-            return rc;
-        if (got != want)
-            return tn_err_set(err, TN_CORRUPT,
-                              "%s: row group %u: column \"%s\" ends after %llu of %lld rows",
-                              pq_file_path(f), s->cur_rg, s->src->names[s->fields[i]],
-                              (unsigned long long)((uint64_t)pq_row_group_num_rows(f, s->cur_rg) -
-                                                   s->rows_left + got),
-                              (long long)pq_row_group_num_rows(f, s->cur_rg));
+        s->stats.rows_filtered += nsel - TN_MIN(k, nsel);
+        uint32_t upto = k ? sel[k - 1] + 1 : 0; /* the other columns are needed up to here */
+        for (uint32_t i = 0; i < s->nfields; i++) {
+            if (s->filter_col[i])
+                continue;
+            if ((upto && (rc = read_column(s, i, upto, err))) || (rc = skip_column(s, i, want - upto, err)))
+                return rc;
+        }
+        s->stats.rows_skipped_late += want - upto;
+        s->pos = end;
+        if (k == 0) {
+            c->count = 0;
+            c->sel = NULL;
+            continue;
+        }
+        c->count = upto;
+        if (k == upto) {
+            c->sel = NULL;
+            c->nsel = 0;
+        } else {
+            c->sel = sel;
+            c->nsel = k;
+        }
+        *n = upto;
+        return TN_OK;
     }
-    *n = want;
-    s->rows_left -= want;
-    return TN_OK;
 }
 
 static int scan_next(ex_op *op, tn_chunk **out, tn_err *err)
 {
     scan_op *s = (scan_op *)op;
     *out = NULL;
+    s->started = true;
     int rc = TN_OK;
     for (;;) {
         if (op->interrupt && *op->interrupt)
@@ -237,9 +476,6 @@ static int scan_next(ex_op *op, tn_chunk **out, tn_err *err)
         uint32_t n = 0;
         /* no tn_chunk_reset: own_column decides per vector whether it may be overwritten, and
          * the column readers reset the vectors they fill */
-        s->chunk->count = 0;
-        s->chunk->sel = NULL;
-        s->chunk->nsel = 0;
         rc = read_batch(s, &n, err);
         if (rc) {
             close_readers(s);
@@ -249,7 +485,6 @@ static int scan_next(ex_op *op, tn_chunk **out, tn_err *err)
             close_readers(s);
             continue;
         }
-        s->chunk->count = n;
         s->stats.rows_read += n;
         *out = s->chunk;
         return TN_OK;
@@ -273,6 +508,9 @@ static void scan_destroy(ex_op *op)
     tn_free(s->file_fields);
     tn_free(s->fields);
     tn_free(s->rg_start);
+    ex_expr_free(s->filter);
+    tn_free(s->filter_col);
+    tn_free(s->range_sel);
     s->readers = NULL;
     s->chunk = NULL;
     s->preds = NULL;
@@ -280,6 +518,9 @@ static void scan_destroy(ex_op *op)
     s->file_fields = NULL;
     s->fields = NULL;
     s->rg_start = NULL;
+    s->filter = NULL;
+    s->filter_col = NULL;
+    s->range_sel = NULL;
 }
 
 /* ---- EXPLAIN ---- */
@@ -345,6 +586,32 @@ static void explain_pred(tn_sbuf *out, const ex_pq_source *src, const pq_predica
     }
 }
 
+/* Pruning counters of a scan that has not run: steps 1-3 over every morsel, no data read.
+ * Failures (I/O) leave the counters computed so far. */
+static void dry_run(const scan_op *s, ex_scan_stats *st)
+{
+    pq_predicate *fp = tn_calloc(s->npreds, sizeof *fp);
+    if (!fp)
+        return;
+    tn_err err = TN_ERR_INIT;
+    for (uint32_t file = 0; file < s->src->nfiles; file++) {
+        if (map_preds(s, file, fp, &err) != TN_OK)
+            continue;
+        pq_file *f = s->src->files[file];
+        uint32_t nrg = pq_file_num_row_groups(f);
+        for (uint32_t rg = 0; rg < nrg; rg++) {
+            pq_row_ranges r;
+            bool keep;
+            int rc = prune_row_group(s, f, rg, fp, st, &r, &keep, &err);
+            pq_row_ranges_free(&r);
+            if (rc)
+                goto done;
+        }
+    }
+done:
+    tn_free(fp);
+}
+
 static void scan_explain(const ex_op *op, tn_sbuf *out)
 {
     const scan_op *s = (const scan_op *)op;
@@ -365,8 +632,24 @@ static void scan_explain(const ex_op *op, tn_sbuf *out)
             explain_pred(out, src, &s->preds[i]);
         }
     }
-    tn_sbuf_printf(out, "; row groups: %llu total, %llu skipped", (unsigned long long)s->stats.row_groups_total,
-                   (unsigned long long)s->stats.row_groups_skipped);
+    ex_scan_stats st = s->stats;
+    if (!s->started && s->npreds && s->prune)
+        dry_run(s, &st);
+    tn_sbuf_printf(out, "; row groups: %llu total, %llu skipped by statistics, %llu by bloom filters, %llu by page index",
+                   (unsigned long long)st.row_groups_total, (unsigned long long)st.row_groups_skipped,
+                   (unsigned long long)st.row_groups_skipped_bloom, (unsigned long long)st.row_groups_skipped_pages);
+    if (st.pages_total)
+        tn_sbuf_printf(out, "; pages: %llu of %llu skipped by page index (%llu rows)", (unsigned long long)st.pages_skipped,
+                       (unsigned long long)st.pages_total, (unsigned long long)st.rows_skipped_pages);
+    if (s->filter && late_active(s)) {
+        tn_sbuf_puts(out, "; late materialization on ");
+        ex_expr_explain(s->filter, out);
+        if (s->started)
+            tn_sbuf_printf(out, ": %llu rows filtered, %llu rows not decoded", (unsigned long long)st.rows_filtered,
+                           (unsigned long long)st.rows_skipped_late);
+    }
+    if (s->started)
+        tn_sbuf_printf(out, "; rows decoded: %llu", (unsigned long long)st.rows_read);
 }
 
 static const ex_op_vt g_scan_vt = {"PARQUET_SCAN", scan_next, scan_destroy, scan_explain};
@@ -435,8 +718,10 @@ ex_op *op_scan_parquet_create(ex_pq_source *src, const uint32_t *fields, uint32_
     s->readers = tn_calloc(nfields ? nfields : 1, sizeof *s->readers);
     s->rg_start = tn_calloc((size_t)src->nfiles + 1, sizeof *s->rg_start);
     s->chunk = tn_chunk_new(nfields, nfields ? types : NULL, TN_BATCH);
+    s->range_sel = tn_malloc(TN_BATCH * sizeof *s->range_sel);
+    s->prune = EX_PRUNE_ALL;
     tn_free(types);
-    if (!s->fields || !s->file_fields || !s->readers || !s->rg_start || !s->chunk)
+    if (!s->fields || !s->file_fields || !s->readers || !s->rg_start || !s->chunk || !s->range_sel)
         goto fail;
     if (nfields)
         memcpy(s->fields, fields, nfields * sizeof *fields);
@@ -458,4 +743,53 @@ const ex_scan_stats *op_scan_parquet_stats(const ex_op *op)
     if (!op || op->vt != &g_scan_vt)
         return NULL;
     return &((const scan_op *)op)->stats;
+}
+
+void op_scan_parquet_set_pruning(ex_op *op, unsigned mask)
+{
+    if (op && op->vt == &g_scan_vt)
+        ((scan_op *)op)->prune = mask & EX_PRUNE_ALL;
+}
+
+/* Mark the columns e references; false when one is out of range. */
+static bool mark_filter_cols(const ex_expr *e, bool *used, uint32_t ncols)
+{
+    if (e->kind == EX_COLREF) {
+        if (e->col >= ncols)
+            return false;
+        used[e->col] = true;
+    }
+    for (uint32_t i = 0; i < e->nargs; i++)
+        if (!e->args[i] || !mark_filter_cols(e->args[i], used, ncols))
+            return false;
+    return true;
+}
+
+int op_scan_parquet_set_filter(ex_op *op, ex_expr *expr)
+{
+    if (!op || op->vt != &g_scan_vt || !expr || expr->type.id != TN_T_BOOL) {
+        ex_expr_free(expr);
+        return TN_MISUSE;
+    }
+    scan_op *s = (scan_op *)op;
+    bool *used = tn_calloc(s->nfields ? s->nfields : 1, sizeof *used);
+    if (!used) {
+        ex_expr_free(expr);
+        return TN_NOMEM;
+    }
+    uint32_t n = 0;
+    bool ok = mark_filter_cols(expr, used, s->nfields);
+    for (uint32_t i = 0; ok && i < s->nfields; i++)
+        n += used[i];
+    if (!ok || n == 0) {
+        tn_free(used);
+        ex_expr_free(expr);
+        return TN_MISUSE;
+    }
+    ex_expr_free(s->filter);
+    tn_free(s->filter_col);
+    s->filter = expr;
+    s->filter_col = used;
+    s->nfilter_cols = n;
+    return TN_OK;
 }

@@ -1,5 +1,7 @@
 /*
- * column_reader.c -- reads one flat top-level column of one row group into tn_vectors.
+ * column_reader.c -- reads one flat top-level column of one row group into tn_vectors; and the
+ * leaf columns of nested fields in "level mode" for nested.c (pq_column_reader_open hands nested
+ * fields to nested.c and this file's reader becomes a handle that delegates to it).
  *
  * Spec: parquet-format README (column chunks, pages), parquet.thrift PageHeader, Encodings.md,
  * LogicalTypes.md; summary sections 1, 5, 6, 7 and 8.
@@ -30,6 +32,16 @@
  * FLOAT16 to float, INT96 (julian day + nanoseconds) to microseconds since the epoch with Spark's
  * wrapping arithmetic, INTERVAL to tn_interval.
  *
+ * Level mode (nested.h): repetition levels are decoded too (v1: RLE with a u32 length prefix or
+ * legacy BIT_PACKED, before the definition levels; v2: the first level section), levels are
+ * checked (within their maxima; the chunk's first repetition level is 0; a continued list is
+ * present: rep r > 0 needs def >= the definition level of the r-th repeated ancestor), and
+ * pq_leaf_read returns whole records: it decodes levels ahead into a small buffer, stops right
+ * before the first slot of the record after the last one wanted, and decodes the values of the
+ * consumed slots densely (dictionary values gathered, so nested leaves are always FLAT). Levels
+ * read ahead keep their page current until they are consumed, so records may span pages and
+ * batches may end anywhere. Values of the flat path are untouched by this mode.
+ *
  * Hostile input: offsets and sizes are checked against the file, the chunk and the page; page
  * sizes are capped (PQ_MAX_PAGE_BYTES, and a compression-ratio bound); value counts can never
  * exceed what the levels and the page bytes allow; a page may not hold more values than the
@@ -39,6 +51,7 @@
 #include "metadata.h"
 #include "codec.h"
 #include "encoding.h"
+#include "nested.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -120,6 +133,22 @@ struct pq_column_reader {
     uint16_t *defs;
     uint32_t *idx;
     uint32_t scratch_cap;
+
+    /* nested fields: this reader is only a handle for the nested reader (nested.c) */
+    pq_nested_reader *nested;
+    /* level mode (leaves of nested fields, nested.h): levels are decoded ahead from the current
+     * page into la_rep/la_def; the values of la[la_pos, la_n) are still unread in the page's value
+     * source, so the page stays current until they are consumed */
+    bool levels;
+    bool chunk_started;      /* the chunk's first level has been checked (must start a record) */
+    bool need_record;        /* whole v2 pages were skipped: the next level must start a record */
+    int max_rep, rep_bw;
+    uint16_t *rep_def;       /* [r]: definition level of the repeated ancestor at repetition level r */
+    pq_rle_decoder rep;
+    uint16_t *legacy_reps;   /* BIT_PACKED repetition levels of the whole page (owned) */
+    uint32_t legacy_rep_pos;
+    uint16_t *la_rep, *la_def;
+    uint32_t la_pos, la_n;
 };
 
 /* ---- errors ---- */
@@ -664,10 +693,12 @@ static void finish_page(pq_column_reader *r)
     tn_buf_unref(r->heap);
     tn_free(r->strs);
     tn_free(r->legacy_defs);
+    tn_free(r->legacy_reps);
     r->page_buf = r->scratch = r->heap = NULL;
     r->strs = NULL;
-    r->legacy_defs = NULL;
-    r->legacy_pos = 0;
+    r->legacy_defs = r->legacy_reps = NULL;
+    r->legacy_pos = r->legacy_rep_pos = 0;
+    r->la_pos = r->la_n = 0;
     memset(&r->src, 0, sizeof r->src);
     r->in_page = false;
     r->page_left = 0;
@@ -897,6 +928,40 @@ static int init_values(pq_column_reader *r, const uint8_t *data, size_t len, tn_
     }
 }
 
+/* One level section of a v1 data page at *pp: RLE hybrid with a u32 length prefix, or the legacy
+ * BIT_PACKED encoding (decoded for the whole page into *legacy). `name` is "definition" or
+ * "repetition". */
+static int v1_levels(pq_column_reader *r, int enc, int bw, uint32_t nv, const uint8_t **pp, const uint8_t *end,
+                     pq_rle_decoder *dec, uint16_t **legacy, const char *name, tn_err *err)
+{
+    int rc;
+    const uint8_t *p = *pp;
+    if (enc == PQ_ENC_RLE) {
+        if (end - p < 4)
+            return rd_err(r, err, TN_CORRUPT, "%s levels lack their 4-byte length prefix", name);
+        uint32_t dl = (uint32_t)ld32(p);
+        p += 4;
+        if (dl > (size_t)(end - p))
+            return rd_err(r, err, TN_CORRUPT, "%s levels of %u bytes run past the page end", name, dl);
+        pq_rle_init(dec, p, dl, bw);
+        p += dl;
+    } else if (enc == PQ_ENC_BIT_PACKED) {
+        size_t nb = ((size_t)nv * (size_t)bw + 7) / 8;
+        if (nb > (size_t)(end - p))
+            return rd_err(r, err, TN_CORRUPT, "BIT_PACKED %s levels run past the page end", name);
+        *legacy = tn_malloc((size_t)TN_MAX(nv, 1u) * sizeof(uint16_t));
+        if (!*legacy)
+            return rd_err(r, err, TN_NOMEM, "out of memory for %u levels", nv);
+        if ((rc = pq_bit_packed_legacy_decode(p, nb, bw, *legacy, nv, err)))
+            return rd_prefix(r, err, rc);
+        p += nb;
+    } else {
+        return rd_err(r, err, TN_NOTSUP, "unsupported %s level encoding %s", name, pq_encoding_name(enc));
+    }
+    *pp = p;
+    return TN_OK;
+}
+
 /* Set up a v1 or v2 data page. */
 static int setup_data_page(pq_column_reader *r, const pq_page_header *h, const uint8_t *body, size_t clen,
                            tn_err *err)
@@ -913,38 +978,19 @@ static int setup_data_page(pq_column_reader *r, const pq_page_header *h, const u
     r->page_left = nv;
     r->enc = v2 ? h->v2.encoding : h->data.encoding;
     r->in_page = true;
-    if (r->conv == CV_NULL)
-        return TN_OK; /* always-null column: levels and values are never needed */
+    if (r->conv == CV_NULL && !r->levels)
+        return TN_OK; /* always-null flat column: levels and values are never needed */
 
     if (!v2) {
         if ((rc = page_bytes(r, body, clen, (size_t)h->uncompressed_page_size, true, &r->page_buf, &data, &len, err)))
             return rc;
         const uint8_t *p = data, *end = data + len;
-        if (r->max_def > 0) {
-            if (h->data.def_encoding == PQ_ENC_RLE) {
-                if (end - p < 4)
-                    return rd_err(r, err, TN_CORRUPT, "definition levels lack their 4-byte length prefix");
-                uint32_t dl = (uint32_t)ld32(p);
-                p += 4;
-                if (dl > (size_t)(end - p))
-                    return rd_err(r, err, TN_CORRUPT, "definition levels of %u bytes run past the page end", dl);
-                pq_rle_init(&r->def, p, dl, r->def_bw);
-                p += dl;
-            } else if (h->data.def_encoding == PQ_ENC_BIT_PACKED) {
-                size_t nb = ((size_t)nv * (size_t)r->def_bw + 7) / 8;
-                if (nb > (size_t)(end - p))
-                    return rd_err(r, err, TN_CORRUPT, "BIT_PACKED definition levels run past the page end");
-                r->legacy_defs = tn_malloc((size_t)TN_MAX(nv, 1u) * sizeof(uint16_t));
-                if (!r->legacy_defs)
-                    return rd_err(r, err, TN_NOMEM, "out of memory for %u levels", nv);
-                if ((rc = pq_bit_packed_legacy_decode(p, nb, r->def_bw, r->legacy_defs, nv, err)))
-                    return rd_prefix(r, err, rc);
-                p += nb;
-            } else {
-                return rd_err(r, err, TN_NOTSUP, "unsupported definition level encoding %s",
-                              pq_encoding_name(h->data.def_encoding));
-            }
-        }
+        if (r->max_rep > 0 && (rc = v1_levels(r, h->data.rep_encoding, r->rep_bw, nv, &p, end, &r->rep,
+                                              &r->legacy_reps, "repetition", err)))
+            return rc;
+        if (r->max_def > 0 && (rc = v1_levels(r, h->data.def_encoding, r->def_bw, nv, &p, end, &r->def,
+                                              &r->legacy_defs, "definition", err)))
+            return rc;
         vals = p;
         vlen = (size_t)(end - p);
     } else {
@@ -954,6 +1000,8 @@ static int setup_data_page(pq_column_reader *r, const pq_page_header *h, const u
         if (lv > (size_t)h->uncompressed_page_size)
             return rd_err(r, err, TN_CORRUPT, "level sections of %zu bytes exceed the uncompressed page size %d", lv,
                           h->uncompressed_page_size);
+        if (r->max_rep > 0)
+            pq_rle_init(&r->rep, body, (size_t)h->v2.rep_len, r->rep_bw);
         if (r->max_def > 0)
             pq_rle_init(&r->def, body + h->v2.rep_len, (size_t)h->v2.def_len, r->def_bw);
         size_t vclen = clen - lv, vulen = (size_t)h->uncompressed_page_size - lv;
@@ -969,12 +1017,15 @@ static int setup_data_page(pq_column_reader *r, const pq_page_header *h, const u
             return rc;
         }
     }
+    if (r->conv == CV_NULL)
+        return TN_OK; /* level mode over an always-null leaf: the values are never read */
     return init_values(r, vals, vlen, err);
 }
 
 /* Advance to the next data page with values (loading the dictionary page on the way). When skip
  * is non-NULL, whole data pages of at most *skip values are skipped without being decoded and
- * *skip is reduced accordingly. r->in_page = false at the end of the chunk. */
+ * *skip is reduced accordingly; in level mode *skip counts records, and only v2 pages (which hold
+ * whole records, num_rows of them) are skipped. r->in_page = false at the end of the chunk. */
 static int next_data_page(pq_column_reader *r, uint64_t *skip, tn_err *err)
 {
     int rc;
@@ -1002,7 +1053,16 @@ static int next_data_page(pq_column_reader *r, uint64_t *skip, tn_err *err)
             if ((int64_t)nv > r->values_left)
                 return rd_err(r, err, TN_CORRUPT, "page holds %u values but only %lld remain in the column chunk", nv,
                               (long long)r->values_left);
-            if (nv <= *skip) {
+            if (r->levels) {
+                if (h.type == PQ_PAGE_DATA_V2 && h.v2.num_rows > 0 && (uint64_t)h.v2.num_rows <= *skip) {
+                    r->seen_data_page = true;
+                    r->chunk_started = true; /* a skipped page's own first level is not checked */
+                    r->need_record = true;
+                    *skip -= (uint64_t)h.v2.num_rows;
+                    r->values_left -= nv;
+                    continue;
+                }
+            } else if (nv <= *skip) {
                 r->seen_data_page = true;
                 *skip -= nv;
                 r->values_left -= nv;
@@ -1076,24 +1136,51 @@ static int pick_conv(pq_column_reader *r)
     }
 }
 
-int pq_column_reader_open(pq_file *f, uint32_t rg, uint32_t field, pq_column_reader **out, tn_err *err)
+/* Level mode setup: the definition level of each repeated ancestor (for the level consistency
+ * check) and the read-ahead buffers. */
+static int setup_level_mode(pq_column_reader *r, tn_err *err)
+{
+    const pq_schema_node *path[160];
+    int depth = 0;
+    for (const pq_schema_node *n = r->node; n && n->parent && depth < 160; n = n->parent)
+        path[depth++] = n;
+    r->levels = true;
+    r->max_rep = r->node->max_rep;
+    r->rep_bw = pq_bit_width((uint32_t)r->max_rep);
+    r->rep_def = tn_calloc((size_t)r->max_rep + 1, sizeof *r->rep_def);
+    r->la_rep = tn_malloc((size_t)TN_BATCH * sizeof *r->la_rep);
+    r->la_def = tn_malloc((size_t)TN_BATCH * sizeof *r->la_def);
+    if (!r->rep_def || !r->la_rep || !r->la_def)
+        return tn_err_set(err, TN_NOMEM, "out of memory");
+    int d = 0, rp = 0;
+    while (depth > 0) {
+        const pq_schema_node *n = path[--depth];
+        if (n->repetition == PQ_OPTIONAL)
+            d++;
+        else if (n->repetition == PQ_REPEATED) {
+            d++, rp++;
+            if (rp <= r->max_rep)
+                r->rep_def[rp] = (uint16_t)d;
+        }
+    }
+    if (d != r->max_def || rp != r->max_rep)
+        return rd_err(r, err, TN_ERROR, "internal error: schema path levels %d/%d differ from the leaf's %d/%d", d, rp,
+                      r->max_def, r->max_rep);
+    return TN_OK;
+}
+
+/* Open a reader over leaf column `leaf` (schema node `node`) reading values as `type`. */
+static int open_leaf(pq_file *f, uint32_t rg, const pq_schema_node *node, int leaf, tn_type type, bool levels,
+                     pq_column_reader **out, tn_err *err)
 {
     int rc = TN_OK;
-    *out = NULL;
-    const pq_schema_node *node = pq_file_field(f, field);
-    if (!node || rg >= f->meta.nrow_groups)
-        return tn_err_set(err, TN_MISUSE, "%s: no field %u / row group %u", f->path, field, rg);
-    int leaf = pq_schema_flat_leaf(node);
-    if (leaf < 0 || !node->supported)
-        return tn_err_set(err, TN_NOTSUP, "%s: column \"%s\": %s", f->path, node->name,
-                          node->unsupported_reason ? node->unsupported_reason : "nested columns are not supported yet");
     pq_column_reader *r = tn_calloc(1, sizeof *r);
     if (!r)
         return tn_err_set(err, TN_NOMEM, "out of memory");
     pq_file_ref(f);
     r->f = f;
     r->node = node;
-    r->type = node->type;
+    r->type = type;
     r->pt = node->physical_type;
     r->max_def = node->max_def;
     r->def_bw = pq_bit_width((uint32_t)node->max_def);
@@ -1106,6 +1193,8 @@ int pq_column_reader_open(pq_file *f, uint32_t rg, uint32_t field, pq_column_rea
     case PQ_FIXED_LEN_BYTE_ARRAY: r->pw = (uint32_t)node->type_length; break;
     default: r->pw = 0; break;
     }
+    if (levels && (rc = setup_level_mode(r, err)))
+        goto done;
     r->conv = pick_conv(r);
     if (r->conv < 0) {
         char tb[64];
@@ -1164,9 +1253,47 @@ done:
     return rc;
 }
 
+int pq_column_reader_open(pq_file *f, uint32_t rg, uint32_t field, pq_column_reader **out, tn_err *err)
+{
+    int rc;
+    *out = NULL;
+    const pq_schema_node *node = pq_file_field(f, field);
+    if (!node || rg >= f->meta.nrow_groups)
+        return tn_err_set(err, TN_MISUSE, "%s: no field %u / row group %u", f->path, field, rg);
+    if (!node->supported)
+        return tn_err_set(err, TN_NOTSUP, "%s: column \"%s\": %s", f->path, node->name,
+                          node->unsupported_reason ? node->unsupported_reason : "unsupported type");
+    int leaf = pq_schema_flat_leaf(node);
+    if (leaf >= 0)
+        return open_leaf(f, rg, node, leaf, node->type, false, out, err);
+    /* a nested field: this handle delegates to the nested reader */
+    pq_nested_reader *nr = NULL;
+    if ((rc = pq_nested_open(f, rg, field, &nr, err)))
+        return rc;
+    pq_column_reader *r = tn_calloc(1, sizeof *r);
+    if (!r) {
+        pq_nested_close(nr);
+        return tn_err_set(err, TN_NOMEM, "out of memory");
+    }
+    r->nested = nr;
+    r->type = node->type;
+    *out = r;
+    return TN_OK;
+}
+
+int pq_leaf_open(pq_file *f, uint32_t rg, int col, pq_column_reader **out, tn_err *err)
+{
+    *out = NULL;
+    if (col < 0 || (uint32_t)col >= f->nleaves || rg >= f->meta.nrow_groups)
+        return tn_err_set(err, TN_MISUSE, "%s: no leaf column %d / row group %u", f->path, col, rg);
+    return open_leaf(f, rg, f->leaves[col], col, f->leaf_types[col], true, out, err);
+}
+
 int pq_column_reader_next(pq_column_reader *r, uint32_t max_rows, tn_vector *out, uint32_t *nrows, tn_err *err)
 {
     int rc;
+    if (r->nested)
+        return pq_nested_next(r->nested, max_rows, out, nrows, err);
     *nrows = 0;
     if (!tn_type_equal(out->type, r->type)) {
         char a[64], b[64];
@@ -1236,6 +1363,8 @@ int pq_column_reader_next(pq_column_reader *r, uint32_t max_rows, tn_vector *out
 int pq_column_reader_skip(pq_column_reader *r, uint64_t n, tn_err *err)
 {
     int rc;
+    if (r->nested)
+        return pq_nested_skip(r->nested, n, err);
     while (n > 0) {
         if (!r->in_page) {
             if ((rc = next_data_page(r, &n, err)))
@@ -1266,15 +1395,195 @@ int pq_column_reader_skip(pq_column_reader *r, uint64_t n, tn_err *err)
     return TN_OK;
 }
 
+/* ---- level mode (nested.h) ---- */
+/* Decode the next n repetition and definition levels of the current page and check them:
+ * levels within their maxima, the chunk's first level starting a record, and every continued
+ * list (rep r > 0) being present at its level (def >= rep_def[r]). */
+static int read_levels(pq_column_reader *r, uint16_t *reps, uint16_t *defs, uint32_t n, tn_err *err)
+{
+    int rc;
+    if (r->max_rep == 0)
+        memset(reps, 0, (size_t)n * sizeof *reps);
+    else if (r->legacy_reps) {
+        memcpy(reps, r->legacy_reps + r->legacy_rep_pos, (size_t)n * sizeof *reps);
+        r->legacy_rep_pos += n;
+    } else if ((rc = pq_rle_get_levels(&r->rep, reps, n, err)))
+        return rd_prefix(r, err, rc);
+    if (r->max_def == 0)
+        memset(defs, 0, (size_t)n * sizeof *defs);
+    else if (r->legacy_defs) {
+        memcpy(defs, r->legacy_defs + r->legacy_pos, (size_t)n * sizeof *defs);
+        r->legacy_pos += n;
+    } else if ((rc = pq_rle_get_levels(&r->def, defs, n, err)))
+        return rd_prefix(r, err, rc);
+    uint16_t hd = 0, hr = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        hd = defs[i] > hd ? defs[i] : hd;
+        hr = reps[i] > hr ? reps[i] : hr;
+    }
+    if (hd > r->max_def)
+        return rd_err(r, err, TN_CORRUPT, "definition level %u exceeds the maximum %d", hd, r->max_def);
+    if (hr > r->max_rep)
+        return rd_err(r, err, TN_CORRUPT, "repetition level %u exceeds the maximum %d", hr, r->max_rep);
+    if (!r->chunk_started && n > 0) {
+        r->chunk_started = true;
+        if (reps[0] != 0)
+            return rd_err(r, err, TN_CORRUPT, "the column chunk's first repetition level is %u: it must be 0 "
+                          "(start a record)", reps[0]);
+    }
+    if (r->need_record && n > 0) {
+        r->need_record = false;
+        if (reps[0] != 0)
+            return rd_err(r, err, TN_CORRUPT, "a data page v2 declaring num_rows does not end at a record boundary "
+                          "(the next page starts with repetition level %u)", reps[0]);
+    }
+    if (hr > 0) {
+        for (uint32_t i = 0; i < n; i++)
+            if (reps[i] > 0 && defs[i] < r->rep_def[reps[i]])
+                return rd_err(r, err, TN_CORRUPT, "repetition level %u with definition level %u continues a list "
+                              "that is empty or null", reps[i], defs[i]);
+    }
+    return TN_OK;
+}
+
+/* Make la[la_pos, la_n) non-empty, moving to the next page when the current one is used up;
+ * leaves it empty at the end of the chunk. skip (skipping only): records still to skip, reduced by
+ * the whole pages skipped on the way. */
+static int fill_levels(pq_column_reader *r, uint64_t *skip, tn_err *err)
+{
+    int rc;
+    while (r->la_pos == r->la_n) {
+        if (!r->in_page || r->page_left == 0) {
+            if ((rc = next_data_page(r, skip, err)))
+                return rc;
+            if (!r->in_page)
+                return TN_OK;
+        }
+        uint32_t k = TN_MIN(r->page_left, (uint32_t)TN_BATCH);
+        if ((rc = read_levels(r, r->la_rep, r->la_def, k, err)))
+            return rc;
+        r->page_left -= k;
+        r->values_left -= k;
+        r->la_pos = 0;
+        r->la_n = k;
+    }
+    return TN_OK;
+}
+
+/* Scan la from la_pos for the start of record `*taken == want` (which is not consumed): returns
+ * the end of the consumable run and sets *boundary. */
+static uint32_t scan_records(const pq_column_reader *r, uint64_t want, uint64_t *taken, bool *boundary)
+{
+    const uint16_t *rp = r->la_rep;
+    uint32_t i = r->la_pos, end = r->la_n;
+    uint64_t t = *taken;
+    *boundary = false;
+    for (; i < end; i++) {
+        if (rp[i] == 0) {
+            if (t == want) {
+                *boundary = true;
+                break;
+            }
+            t++;
+        }
+    }
+    *taken = t;
+    return i;
+}
+
+static uint32_t count_eq(const uint16_t *v, uint32_t n, uint16_t x)
+{
+    uint32_t c = 0;
+    for (uint32_t i = 0; i < n; i++)
+        c += v[i] == x;
+    return c;
+}
+
+int pq_leaf_read(pq_column_reader *r, uint32_t nrec, pq_lvbuf *lv, tn_vector *vals, uint32_t *nvals,
+                 uint32_t *got, tn_err *err)
+{
+    int rc;
+    uint64_t taken = 0;
+    const uint16_t maxd = (uint16_t)r->max_def;
+    const size_t w = tn_type_width(r->type);
+    *got = 0;
+    for (;;) {
+        if ((rc = fill_levels(r, NULL, err)))
+            return rc;
+        if (r->la_pos == r->la_n)
+            break; /* end of the chunk */
+        bool boundary;
+        uint32_t i = scan_records(r, nrec, &taken, &boundary);
+        uint32_t m = i - r->la_pos;
+        if (m) {
+            if (lv->n + (uint64_t)m > PQ_MAX_BATCH_LEVELS)
+                return rd_err(r, err, TN_NOTSUP, "a batch of %u rows holds more than %u nested values; read smaller "
+                              "batches", nrec, PQ_MAX_BATCH_LEVELS);
+            if (pq_lvbuf_reserve(lv, lv->n + m))
+                return tn_err_set(err, TN_NOMEM, "out of memory");
+            const uint16_t *ld = r->la_def + r->la_pos;
+            memcpy(lv->rep + lv->n, r->la_rep + r->la_pos, (size_t)m * sizeof(uint16_t));
+            memcpy(lv->def + lv->n, ld, (size_t)m * sizeof(uint16_t));
+            lv->n += m;
+            uint32_t nn = count_eq(ld, m, maxd);
+            if (nn && r->conv != CV_NULL && vals) {
+                if (tn_vector_reserve(vals, *nvals + nn))
+                    return tn_err_set(err, TN_NOMEM, "out of memory");
+                uint8_t *dst = (uint8_t *)vals->data + (size_t)*nvals * w;
+                if ((rc = decode_values(r, &r->src, vals, dst, nn, false, err)))
+                    return rc == TN_NOMEM ? tn_err_set(err, rc, "out of memory") : rc;
+                *nvals += nn;
+            }
+            r->la_pos = i;
+        }
+        if (boundary)
+            break;
+    }
+    *got = (uint32_t)taken;
+    return TN_OK;
+}
+
+int pq_leaf_skip(pq_column_reader *r, uint64_t nrec, uint64_t *got, tn_err *err)
+{
+    int rc;
+    uint64_t taken = 0;
+    const uint16_t maxd = (uint16_t)r->max_def;
+    *got = 0;
+    for (;;) {
+        uint64_t left = nrec - taken;
+        if ((rc = fill_levels(r, &left, err)))
+            return rc;
+        taken = nrec - left;
+        if (r->la_pos == r->la_n)
+            break;
+        bool boundary;
+        uint32_t i = scan_records(r, nrec, &taken, &boundary);
+        uint32_t nn = count_eq(r->la_def + r->la_pos, i - r->la_pos, maxd);
+        if (nn && r->conv != CV_NULL && (rc = skip_values(r, &r->src, nn, err)))
+            return rc;
+        r->la_pos = i;
+        if (boundary)
+            break;
+    }
+    *got = taken;
+    return TN_OK;
+}
+
+int pq_leaf_max_def(const pq_column_reader *r) { return r->max_def; }
+
 void pq_column_reader_close(pq_column_reader *r)
 {
     if (!r)
         return;
     finish_page(r);
+    pq_nested_close(r->nested);
     tn_vector_unref(r->dict);
     tn_buf_unref(r->chunk);
     tn_free(r->defs);
     tn_free(r->idx);
+    tn_free(r->rep_def);
+    tn_free(r->la_rep);
+    tn_free(r->la_def);
     pq_file_unref(r->f);
     tn_free(r);
 }

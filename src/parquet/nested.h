@@ -12,8 +12,11 @@
  * element is STRUCT{key, value}) / STRUCT / leaf. Each node says, in terms of the levels of any
  * leaf column below it, where its rows are and when a row is NULL:
  *   - a row of the node starts at every level slot i with rep[i] <= slot_rep and
- *     def[i] >= slot_def (slot_def = the definition level at which the enclosing value exists);
- *   - that row is non-NULL iff def[i] >= valid_def (valid_def == slot_def: never NULL);
+ *     def[i] >= slot_def. For a list element slot_def is the definition level at which the
+ *     element exists; a struct field inherits the struct's slot_def, so it has a row for every
+ *     row of the struct, NULL ones included (vectors of struct fields are row-aligned);
+ *   - that row is non-NULL iff def[i] >= valid_def (the definition level of the node itself;
+ *     valid_def <= slot_def: never NULL);
  *   - LIST: an element starts at every slot with rep[i] <= elem_rep and def[i] >= elem_def
  *     (elem_rep / elem_def are the levels of the repeated field). An empty list has a row slot
  *     with valid_def <= def < elem_def.

@@ -234,4 +234,13 @@ bool pq_bloom_filter_may_contain(const pq_bloom_filter *bf, const pq_schema_node
 int pq_row_group_bloom_may_match(pq_file *f, uint32_t rg, const pq_predicate *preds, uint32_t npreds,
                                  bool *may_match, uint32_t *filters_read, tn_err *err);
 
+/* ---- additions (nested) ----
+ * pq_column_reader_open also reads nested top-level fields (LIST / MAP / STRUCT at any depth,
+ * legacy shapes included; reader internals in nested.h): pq_column_reader_next assembles every
+ * leaf under the field into a nested vector of the field's type (util/vector.h layout; the leaf
+ * vectors inside are FLAT), pq_column_reader_skip skips whole records. TN_NOTSUP remains for the
+ * fields flagged unsupported (VARIANT, malformed LIST/MAP shapes; reason in unsupported_reason).
+ * Statistics (pq_column_stats) and row-group pruning (pq_row_group_may_match) stay defined for
+ * flat top-level leaves only; predicates on nested fields never prune. */
+
 #endif

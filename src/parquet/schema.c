@@ -509,12 +509,14 @@ static inline uint16_t lv16(int x) { return (uint16_t)x; }
 
 static int rn_body(rn_ctx *c, const pq_schema_node *n, int srep, int sdef, int vdef, pq_rnode **out);
 
-/* A field with its own repetition: rows at (srep, sdef). */
-static int rn_field(rn_ctx *c, const pq_schema_node *n, int srep, int sdef, pq_rnode **out)
+/* A field with its own repetition. Its rows are at (srep, sdef) -- a struct field has a row for
+ * every row of the struct, NULL ones included -- and its parent is present from definition
+ * level bdef. */
+static int rn_field(rn_ctx *c, const pq_schema_node *n, int srep, int sdef, int bdef, pq_rnode **out)
 {
     int rc;
     if (n->repetition != PQ_REPEATED) {
-        if ((rc = rn_body(c, n, srep, sdef, sdef + (n->repetition == PQ_OPTIONAL), out)))
+        if ((rc = rn_body(c, n, srep, sdef, bdef + (n->repetition == PQ_OPTIONAL), out)))
             return rc;
     } else {
         /* a repeated field outside a LIST/MAP shape: a required list of required elements */
@@ -522,9 +524,9 @@ static int rn_field(rn_ctx *c, const pq_schema_node *n, int srep, int sdef, pq_r
         if ((rc = rn_alloc(PQ_RN_LIST, n, 1, &l)))
             return rc;
         *out = l;
-        l->slot_rep = lv16(srep), l->slot_def = lv16(sdef), l->valid_def = lv16(sdef);
-        l->elem_rep = lv16(srep + 1), l->elem_def = lv16(sdef + 1);
-        if ((rc = rn_body(c, n, srep + 1, sdef + 1, sdef + 1, &l->children[0])))
+        l->slot_rep = lv16(srep), l->slot_def = lv16(sdef), l->valid_def = lv16(bdef);
+        l->elem_rep = lv16(srep + 1), l->elem_def = lv16(bdef + 1);
+        if ((rc = rn_body(c, n, srep + 1, bdef + 1, bdef + 1, &l->children[0])))
             return rc;
         l->type = tn_type_list(l->children[0]->type);
         l->rep_leaf = l->children[0]->rep_leaf;
@@ -581,7 +583,7 @@ static int rn_list(rn_ctx *c, const pq_schema_node *n, int srep, int sdef, int v
     if (two_level)
         rc = rn_body(c, r, erep, edef, edef, &l->children[0]); /* R itself is the (required) element */
     else
-        rc = rn_field(c, r->children[0], erep, edef, &l->children[0]);
+        rc = rn_field(c, r->children[0], erep, edef, edef, &l->children[0]);
     if (rc)
         return rc;
     l->type = tn_type_list(l->children[0]->type);
@@ -604,10 +606,10 @@ static int rn_map(rn_ctx *c, const pq_schema_node *n, int srep, int sdef, int vd
         return rc;
     s = l->children[0];
     s->slot_rep = lv16(erep), s->slot_def = lv16(edef), s->valid_def = lv16(edef);
-    if ((rc = rn_field(c, kv->children[0], erep, edef, &s->children[0])))
+    if ((rc = rn_field(c, kv->children[0], erep, edef, edef, &s->children[0])))
         return rc;
     if (kv->nchildren == 2) {
-        if ((rc = rn_field(c, kv->children[1], erep, edef, &s->children[1])))
+        if ((rc = rn_field(c, kv->children[1], erep, edef, edef, &s->children[1])))
             return rc;
     } else {
         /* a map without a value field: every value is NULL */
@@ -652,7 +654,7 @@ static int rn_body(rn_ctx *c, const pq_schema_node *n, int srep, int sdef, int v
     *out = s;
     s->slot_rep = lv16(srep), s->slot_def = lv16(sdef), s->valid_def = lv16(vdef);
     for (uint32_t i = 0; i < n->nchildren; i++)
-        if ((rc = rn_field(c, n->children[i], srep, vdef, &s->children[i])))
+        if ((rc = rn_field(c, n->children[i], srep, sdef, vdef, &s->children[i])))
             return rc;
     const char **names = tn_malloc((size_t)n->nchildren * sizeof *names);
     tn_type *types = tn_malloc((size_t)n->nchildren * sizeof *types);
@@ -680,7 +682,7 @@ int pq_rfield_build(pq_schema_node *field, const tn_type *leaf_types, pq_rfield 
     c.rf = out;
     c.leaf_types = leaf_types;
     pq_rnode *root = NULL;
-    int rc = rn_field(&c, field, 0, 0, &root);
+    int rc = rn_field(&c, field, 0, 0, 0, &root);
     out->root = root;
     if (rc == TN_OK)
         return TN_OK;

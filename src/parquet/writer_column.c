@@ -734,7 +734,7 @@ static int page_append(pq_writer *w, pqw_col *c, uint32_t r0, uint32_t r1, const
 }
 
 /* Compress src[0..n) unless the codec is UNCOMPRESSED; *buf is NULL when no copy was made. */
-static int compress(pq_writer *w, const uint8_t *src, size_t n, tn_buf **buf, const uint8_t **out, size_t *outlen,
+static int page_compress(pq_writer *w, const uint8_t *src, size_t n, tn_buf **buf, const uint8_t **out, size_t *outlen,
                     tn_err *err)
 {
     *buf = NULL;
@@ -783,7 +783,7 @@ static bool prefixes_pay(const tn_str *v, uint32_t n)
 }
 
 /* Encode the values of a non-dictionary page: PLAIN (format v1), or the format v2 encoding of
- * the physical type. *vals/*vlen receive the section (pvals itself for PLAIN, else w->s_enc). */
+ * the physical type. The section goes to vals / vlen (pvals itself for PLAIN, else w->s_enc). */
 static int encode_values(pq_writer *w, pqw_col *c, const uint8_t **vals, size_t *vlen, int *enc)
 {
     *vals = c->pvals.data;
@@ -894,7 +894,7 @@ int pqw_col_flush_page(pq_writer *w, pqw_col *c, tn_err *err)
         uncompressed = w->s_body.len;
         if ((rc = check_page_size(c, uncompressed, err)) != TN_OK)
             goto done;
-        if ((rc = compress(w, w->s_body.data, w->s_body.len, &cbuf, &body, &blen, err)) != TN_OK)
+        if ((rc = page_compress(w, w->s_body.data, w->s_body.len, &cbuf, &body, &blen, err)) != TN_OK)
             goto done;
     } else {
         uncompressed = w->s_levels.len + vlen;
@@ -903,7 +903,7 @@ int pqw_col_flush_page(pq_writer *w, pqw_col *c, tn_err *err)
         const uint8_t *cv = vals;
         size_t cvlen = vlen;
         if (vlen > 0 && w->opt.codec != PQ_CODEC_UNCOMPRESSED) {
-            if ((rc = compress(w, vals, vlen, &cbuf, &cv, &cvlen, err)) != TN_OK)
+            if ((rc = page_compress(w, vals, vlen, &cbuf, &cv, &cvlen, err)) != TN_OK)
                 goto done;
             is_compressed = true;
         }
@@ -990,7 +990,7 @@ int pqw_col_dict_page(pq_writer *w, pqw_col *c, pq_bytes *out, int64_t *uncompre
     int rc = check_page_size(c, c->dict.vals.len, err);
     if (rc)
         return rc;
-    if ((rc = compress(w, c->dict.vals.data, c->dict.vals.len, &cbuf, &body, &blen, err)) != TN_OK)
+    if ((rc = page_compress(w, c->dict.vals.data, c->dict.vals.len, &cbuf, &body, &blen, err)) != TN_OK)
         return rc;
     if ((rc = check_page_size(c, blen, err)) != TN_OK)
         goto done;

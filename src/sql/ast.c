@@ -337,7 +337,15 @@ void sq_expr_render(const sq_expr *e, tn_sbuf *out)
             tn_sbuf_printf(out, "%s(", e->str);
         if (e->distinct)
             tn_sbuf_puts(out, "DISTINCT ");
-        render_list(e->args, 0, e->nargs, out);
+        for (uint32_t i = 0; i < e->nargs; i++) {
+            if (i)
+                tn_sbuf_puts(out, ", ");
+            if (e->names && e->names[i]) {
+                render_ident(e->names[i], out);
+                tn_sbuf_puts(out, " := ");
+            }
+            sq_expr_render(e->args[i], out);
+        }
         tn_sbuf_putc(out, ')');
         break;
     case SQ_E_ARRAY:
@@ -345,12 +353,56 @@ void sq_expr_render(const sq_expr *e, tn_sbuf *out)
         render_list(e->args, 0, e->nargs, out);
         tn_sbuf_putc(out, ']');
         break;
+    case SQ_E_SUBSCRIPT:
+        sq_expr_render(e->args[0], out);
+        tn_sbuf_putc(out, '[');
+        sq_expr_render(e->args[1], out);
+        tn_sbuf_putc(out, ']');
+        break;
+    case SQ_E_SLICE:
+        sq_expr_render(e->args[0], out);
+        tn_sbuf_putc(out, '[');
+        if (e->operand)
+            sq_expr_render(e->operand, out);
+        tn_sbuf_putc(out, ':');
+        if (e->else_expr)
+            sq_expr_render(e->else_expr, out);
+        tn_sbuf_putc(out, ']');
+        break;
+    case SQ_E_FIELD:
+        sq_expr_render(e->args[0], out);
+        tn_sbuf_putc(out, '.');
+        render_ident(e->str, out);
+        break;
+    case SQ_E_STRUCT:
+        tn_sbuf_putc(out, '{');
+        for (uint32_t i = 0; i < e->nargs; i++) {
+            if (i)
+                tn_sbuf_puts(out, ", ");
+            const char *k = e->names && e->names[i] ? e->names[i] : "";
+            render_string(k, (uint32_t)strlen(k), out);
+            tn_sbuf_puts(out, ": ");
+            sq_expr_render(e->args[i], out);
+        }
+        tn_sbuf_putc(out, '}');
+        break;
+    case SQ_E_MAP:
+        tn_sbuf_puts(out, "MAP {");
+        for (uint32_t i = 0; i + 1 < e->nargs; i += 2) {
+            if (i)
+                tn_sbuf_puts(out, ", ");
+            sq_expr_render(e->args[i], out);
+            tn_sbuf_puts(out, ": ");
+            sq_expr_render(e->args[i + 1], out);
+        }
+        tn_sbuf_putc(out, '}');
+        break;
     }
 }
 
 void sq_expr_column_name(const sq_expr *e, tn_sbuf *out)
 {
-    if (e->kind == SQ_E_COLUMN) {
+    if (e->kind == SQ_E_COLUMN || e->kind == SQ_E_FIELD) { /* s.a is named "a", as in DuckDB */
         tn_sbuf_puts(out, e->str);
         return;
     }

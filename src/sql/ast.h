@@ -39,7 +39,12 @@ typedef enum sq_expr_kind {
     SQ_E_TYPED,   /* typed literal: DATE '...' (str = the text, type = target) */
     SQ_E_CASE,    /* CASE [operand] WHEN args[2i] THEN args[2i+1] ... [ELSE else_expr] END */
     SQ_E_FUNC,    /* name(args) / name(*) (star) / name(DISTINCT args) */
-    SQ_E_ARRAY,   /* [args...] (list literal; only used for read_parquet(['a','b'])) */
+    SQ_E_ARRAY,   /* [args...] list literal */
+    SQ_E_SUBSCRIPT, /* args[0][args[1]]: list element, map value, struct field by name */
+    SQ_E_SLICE,   /* args[0][operand : else_expr]; a NULL bound is open (l[:2], l[3:]) */
+    SQ_E_FIELD,   /* args[0].str: struct field of an expression ((x).a, l[1].a, a.b.c parts) */
+    SQ_E_STRUCT,  /* {names[0]: args[0], ...} struct literal */
+    SQ_E_MAP,     /* MAP {args[0]: args[1], args[2]: args[3], ...} */
 } sq_expr_kind;
 
 typedef enum sq_op {
@@ -83,8 +88,10 @@ struct sq_expr {
     const char *type_text; /* CAST / TYPED target as written, upper-cased ("INTEGER") */
     sq_expr **args;
     uint32_t nargs, cap_args;
-    sq_expr *operand;    /* CASE operand or NULL */
-    sq_expr *else_expr;  /* CASE ELSE or NULL */
+    sq_expr *operand;    /* CASE operand or NULL; SLICE lower bound or NULL */
+    sq_expr *else_expr;  /* CASE ELSE or NULL; SLICE upper bound or NULL */
+    const char **names;  /* STRUCT: key of each arg; FUNC: name of a named argument (a := x) or
+                            NULL per arg; NULL when no argument is named */
 };
 
 /* ---- SELECT ---- */

@@ -13,6 +13,13 @@
  * expression, checked structurally on the bound trees ("column "x" must appear in the GROUP BY
  * clause or be used in an aggregate function"); ORDER BY accepts ordinals, output names and any
  * expression over the input (or, with DISTINCT, only select-list expressions).
+ *
+ * Nested values: unnest(list) is allowed in the select list (its arguments are collected into
+ * sq_bound.unnests and the calls become placeholder columns, see binder_nested.c); with any, ORDER
+ * BY refers to the output like with DISTINCT (the sort runs after the rows are expanded). FROM
+ * unnest(list) is a source of its own (column "unnest"); parquet_metadata/parquet_schema/
+ * parquet_kv_metadata are table functions (tf_parquet.c). GROUP BY, DISTINCT and ORDER BY keys of
+ * nested types are rejected with a clear error (the hash table and the sort compare flat values).
  */
 #include "sql_int.h"
 #include "token.h"
@@ -64,6 +71,11 @@ void sq_bound_clear(sq_bound *bs)
     for (uint32_t i = 0; i < bs->nproj; i++)
         ex_expr_free(bs->proj[i]);
     tn_free(bs->proj);
+    for (uint32_t i = 0; i < bs->nunnest; i++)
+        ex_expr_free(bs->unnests[i]);
+    tn_free(bs->unnests);
+    ex_expr_free(bs->src_expr);
+    ex_op_free(bs->src_op);
     for (uint32_t i = 0; i < bs->nkeys; i++)
         ex_expr_free(bs->keys[i].expr);
     tn_free(bs->keys);
@@ -188,6 +200,12 @@ static int set_scope(sq_binder *b, sq_bound *out, uint32_t ncols, char *const *n
     return TN_OK;
 }
 
+int sq_bind_set_scope(sq_binder *b, sq_bound *out, uint32_t ncols, char *const *names, const tn_type *types,
+                      const char *qual, const sq_source *s)
+{
+    return set_scope(b, out, ncols, names, types, qual, s);
+}
+
 static int open_parquet(sq_binder *b, const char *const *paths, uint32_t n, uint32_t pos, ex_pq_source **out)
 {
     vfs *fs = b->env && b->env->fs ? b->env->fs : vfs_default();
@@ -283,6 +301,41 @@ static int bind_range(sq_binder *b, const sq_source *s, bool inclusive, sq_bound
     return set_scope(b, out, 1, &name, &t, s->alias ? s->alias : name, s);
 }
 
+/* FROM unnest(list) [AS t(x)]: one column "unnest" of the element type; the argument must not
+ * reference columns (there is no earlier source to take them from). */
+static int bind_unnest_source(sq_binder *b, const sq_source *s, sq_bound *out)
+{
+    const sq_expr *f = s->func;
+    if (f->nargs != 1 || f->names)
+        return sq_bind_error(b, TN_ERROR, f->pos, "unnest expects exactly one list argument");
+    sq_scope empty = {NULL, 0};
+    sq_bctx c;
+    memset(&c, 0, sizeof c);
+    c.b = b;
+    c.scope = &empty;
+    c.clause = "FROM";
+    ex_expr *x = NULL;
+    int rc = sq_bind_expr(&c, f->args[0], &x);
+    sq_bctx_clear(&c);
+    if (rc)
+        return rc;
+    if (x->type.id != TN_T_LIST && x->type.id != TN_T_MAP) {
+        char tb[256];
+        tn_type_name(x->type, tb, sizeof tb);
+        ex_expr_free(x);
+        return sq_bind_error(b, TN_ERROR, f->args[0]->pos, "unnest expects a LIST or MAP argument, not %s", tb);
+    }
+    tn_type et = tn_type_list_child(x->type);
+    if (et.id == TN_T_INVALID) {
+        ex_expr_free(x);
+        return nomem(b);
+    }
+    out->src_kind = SQ_BS_UNNEST;
+    out->src_expr = x;
+    char *name = (char *)"unnest";
+    return set_scope(b, out, 1, &name, &et, s->alias ? s->alias : name, s);
+}
+
 int sq_bind_source(sq_binder *b, const sq_source *s, sq_bound *out)
 {
     switch ((sq_source_kind)s->kind) {
@@ -307,6 +360,12 @@ int sq_bind_source(sq_binder *b, const sq_source *s, sq_bound *out)
             return bind_range(b, s, false, out);
         if (strcmp(n, "generate_series") == 0)
             return bind_range(b, s, true, out);
+        if (strcmp(n, "unnest") == 0)
+            return bind_unnest_source(b, s, out);
+        bool handled = false;
+        int rc = sq_bind_parquet_meta(b, s, out, &handled);
+        if (handled || rc)
+            return rc;
         return sq_bind_error(b, TN_NOTFOUND, s->pos, "table function \"%s\" does not exist", n);
     }
     case SQ_SRC_SUBQUERY: {
@@ -455,6 +514,8 @@ static int post_agg(sq_binder *b, ex_expr **e, ex_expr *const *groups, uint32_t 
         x->col = ng + (x->col - SQ_AGG_REF_BASE);
         return TN_OK;
     }
+    if (x->kind == EX_COLREF && x->col >= SQ_UNNEST_REF_BASE)
+        return TN_OK; /* UNNEST placeholder: mapped by the planner */
     for (uint32_t i = 0; i < ng; i++) {
         if (!sq_expr_equal(x, groups[i]))
             continue;
@@ -563,13 +624,20 @@ static int bind_order(sq_binder *b, const sq_select *sel, const sel_item *items,
         }
         ex_expr *e = NULL;
         int rc;
+        bool by_output = out->distinct || out->nunnest;
         if (k >= 0) {
-            if (out->distinct)
+            if (by_output)
                 e = ex_expr_colref((uint32_t)k, out->proj[k]->type);
             else
                 e = ex_expr_copy(out->proj[k]);
             if (!e)
                 return nomem(b);
+            if (tn_type_is_nested(e->type)) {
+                char tb[256];
+                tn_type_name(e->type, tb, sizeof tb);
+                ex_expr_free(e);
+                return sq_bind_error(b, TN_NOTSUP, o->expr->pos, "ORDER BY on nested types (%s) is not supported", tb);
+            }
             if ((rc = add_key(b, out, &cap, e, o)))
                 return rc;
             continue;
@@ -580,7 +648,7 @@ static int bind_order(sq_binder *b, const sq_select *sel, const sel_item *items,
             ex_expr_free(e);
             return rc;
         }
-        if (out->distinct) {
+        if (by_output) {
             int j = -1;
             for (uint32_t p = 0; p < out->nproj && j < 0; p++)
                 if (sq_expr_equal(e, out->proj[p]))
@@ -589,9 +657,16 @@ static int bind_order(sq_binder *b, const sq_select *sel, const sel_item *items,
             ex_expr_free(e);
             if (j < 0)
                 return sq_bind_error(b, TN_ERROR, o->expr->pos,
-                                     "for SELECT DISTINCT, ORDER BY expressions must appear in select list");
+                                     out->distinct ? "for SELECT DISTINCT, ORDER BY expressions must appear in select list"
+                                                   : "with UNNEST in the select list, ORDER BY expressions must appear in the select list");
             if (!(e = ex_expr_colref((uint32_t)j, t)))
                 return nomem(b);
+        }
+        if (tn_type_is_nested(e->type)) {
+            char tb[256];
+            tn_type_name(e->type, tb, sizeof tb);
+            ex_expr_free(e);
+            return sq_bind_error(b, TN_NOTSUP, o->expr->pos, "ORDER BY on nested types (%s) is not supported", tb);
         }
         if ((rc = add_key(b, out, &cap, e, o)))
             return rc;
@@ -631,8 +706,10 @@ static int bind_groups(sq_binder *b, const sq_select *sel, const sel_item *items
         if (rc)
             return rc;
         if (tn_type_is_nested(e->type)) {
+            char tb[256];
+            tn_type_name(e->type, tb, sizeof tb);
             ex_expr_free(e);
-            return sq_bind_error(b, TN_NOTSUP, ge->pos, "GROUP BY on nested types is not supported");
+            return sq_bind_error(b, TN_NOTSUP, ge->pos, "GROUP BY on nested types (%s) is not supported", tb);
         }
         out->groups[out->ngroups++] = e;
     }
@@ -682,8 +759,10 @@ int sq_bind_select(sq_binder *b, const sq_select *sel, sq_bound *out)
     }
     c.clause = "SELECT";
     c.allow_aggs = out->aggregate;
+    c.allow_unnest = true;
     for (uint32_t i = 0; i < nitems; i++) {
         ex_expr *e = NULL;
+        uint32_t nu0 = c.nunnests;
         if ((rc = bind_item(&c, &items[i], &e)))
             goto done;
         out->proj[out->nproj++] = e;
@@ -692,7 +771,23 @@ int sq_bind_select(sq_binder *b, const sq_select *sel, sq_bound *out)
             (rc = post_agg(b, &out->proj[i], out->groups, out->ngroups, &out->scope, items[i].ast,
                            items[i].ast ? items[i].ast->pos : sel->pos)))
             goto done;
+        for (uint32_t k = nu0; out->aggregate && k < c.nunnests; k++)
+            if ((rc = post_agg(b, &c.unnests[k], out->groups, out->ngroups, &out->scope, items[i].ast,
+                               items[i].ast ? items[i].ast->pos : sel->pos)))
+                goto done;
+        if (out->distinct && tn_type_is_nested(out->proj[i]->type)) {
+            char tb[256];
+            tn_type_name(out->proj[i]->type, tb, sizeof tb);
+            rc = sq_bind_error(b, TN_NOTSUP, items[i].ast ? items[i].ast->pos : sel->pos,
+                               "SELECT DISTINCT on nested types (%s) is not supported", tb);
+            goto done;
+        }
     }
+    c.allow_unnest = false;
+    out->unnests = c.unnests;
+    out->nunnest = c.nunnests;
+    c.unnests = NULL;
+    c.nunnests = c.cap_unnests = 0;
     if (sel->having) {
         c.clause = "HAVING";
         if ((rc = sq_bind_condition(&c, sel->having, &out->having)))

@@ -20,9 +20,14 @@
  *
  * Aggregates met while binding (in clauses that allow them) are appended to the context's list
  * and replaced by EX_COLREF(SQ_AGG_REF_BASE + i); binder.c maps them onto the aggregate's output.
+ *
+ * Nested values (LIST/STRUCT/MAP) are bound by binder_nested.c; the hooks here route to it the
+ * nested syntax, calls with nested arguments (comparisons, len(list), ...), casts from/to nested
+ * types, x IN (...) over nested values, and s.f where s is a STRUCT column rather than a table.
  */
 #include "sql_int.h"
 #include "token.h"
+#include "../exec/nested.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -70,6 +75,8 @@ ex_expr *sq_cast(ex_expr *e, tn_type to, bool try_cast)
         return NULL;
     if (tn_type_equal(e->type, to) && e->type.flags == to.flags)
         return e;
+    if (tn_type_is_nested(e->type) || tn_type_is_nested(to))
+        return sq_nested_cast(e, to, try_cast);
     if (e->kind == EX_CONST) {
         tn_value nv;
         tn_err tmp = TN_ERR_INIT;
@@ -340,6 +347,13 @@ static int adapt_literal(sq_binder *b, ex_expr **e, const sq_expr *ast, tn_type 
     return make_const(b, &nv, e);
 }
 
+bool sq_ast_unknown(const sq_expr *ast) { return ast_unknown(ast); }
+
+int sq_adapt_literal(sq_binder *b, ex_expr **e, const sq_expr *ast, tn_type to)
+{
+    return adapt_literal(b, e, ast, to);
+}
+
 static int bind_typed_literal(sq_binder *b, const sq_expr *e, ex_expr **out)
 {
     tn_value s, v;
@@ -462,7 +476,11 @@ static int resolve_column(sq_bctx *c, const sq_expr *e, uint32_t *idx)
 static int bind_column(sq_bctx *c, const sq_expr *e, ex_expr **out)
 {
     uint32_t idx = 0;
-    int rc = resolve_column(c, e, &idx);
+    bool handled = false;
+    int rc = sq_bind_struct_column(c, e, &handled, out);
+    if (handled || rc)
+        return rc;
+    rc = resolve_column(c, e, &idx);
     if (rc)
         return rc;
     ex_expr *r = ex_expr_colref(idx, c->scope->cols[idx].type);
@@ -541,6 +559,20 @@ static int call_function(sq_bctx *c, const char *name, int op, ex_expr **args, u
     tn_type *tp = types, *cp = cast_to;
     int rc = TN_OK;
     ex_expr *e = NULL;
+    if (sq_nested_call_applies(name, args, n)) {
+        if (op && op != SQ_OP_EQ && op != SQ_OP_NE && op != SQ_OP_LT && op != SQ_OP_LE && op != SQ_OP_GT &&
+            op != SQ_OP_GE && op != SQ_OP_CONCAT) {
+            char t1[256], t2[256];
+            rc = n == 2 ? sq_bind_error(b, TN_ERROR, pos, "operator does not exist: %s %s %s",
+                                        tname(args[0]->type, t1, sizeof t1), name, tname(args[1]->type, t2, sizeof t2))
+                        : sq_bind_error(b, TN_ERROR, pos, "operator does not exist: - %s",
+                                        tname(args[0]->type, t1, sizeof t1));
+            for (uint32_t i = 0; i < n; i++)
+                ex_expr_free(args[i]);
+            return rc;
+        }
+        return sq_nested_call(c, op == SQ_OP_CONCAT ? "list_concat" : name, args, n, pos, out);
+    }
     if (n > 64) {
         tp = tn_malloc(n * sizeof *tp);
         cp = tn_malloc(n * sizeof *cp);
@@ -625,7 +657,7 @@ static int binary_op(sq_bctx *c, int op, ex_expr *l, const sq_expr *la, ex_expr 
 }
 
 /* Bring exprs to one common type (string literals adapt). asts may be NULL entries. */
-static int unify(sq_bctx *c, ex_expr **exprs, const sq_expr *const *asts, uint32_t n, const char *what,
+int sq_unify(sq_bctx *c, ex_expr **exprs, const sq_expr *const *asts, uint32_t n, const char *what,
                  tn_type *out_type)
 {
     sq_binder *b = c->b;
@@ -644,9 +676,9 @@ static int unify(sq_bctx *c, ex_expr **exprs, const sq_expr *const *asts, uint32
             have = true;
             continue;
         }
-        int rc = ex_common_type(t, ti, &t, b->err);
+        int rc = ex_nested_common_type(t, ti, &t, b->err);
         if (rc) {
-            char t1[64], t2[64];
+            char t1[256], t2[256];
             if (rc == TN_NOMEM)
                 return rc;
             return sq_bind_error(b, TN_ERROR, asts[i] ? asts[i]->pos : 0, "%s types %s and %s cannot be matched", what,
@@ -782,7 +814,7 @@ static int bind_is(sq_bctx *c, const sq_expr *e, ex_expr **out)
         ex_expr *pair[2] = {x, y};
         const sq_expr *asts[2] = {e->args[0], e->args[1]};
         tn_type t;
-        if ((rc = unify(c, pair, asts, 2, "IS DISTINCT FROM", &t))) {
+        if ((rc = sq_unify(c, pair, asts, 2, "IS DISTINCT FROM", &t))) {
             ex_expr_free(pair[0]);
             ex_expr_free(pair[1]);
             return rc;
@@ -892,7 +924,12 @@ static int bind_in(sq_bctx *c, const sq_expr *e, ex_expr **out)
         rc = sq_bind_expr(c, e->args[i], &xs[i]);
     tn_type t;
     if (!rc)
-        rc = unify(c, xs, (const sq_expr *const *)e->args, n, "IN", &t);
+        rc = sq_unify(c, xs, (const sq_expr *const *)e->args, n, "IN", &t);
+    if (!rc && tn_type_is_nested(t)) {
+        rc = sq_nested_in(c, xs, n, e->negated, e->pos, out);
+        tn_free(xs);
+        return rc;
+    }
     ex_expr *r = NULL;
     if (!rc) {
         r = ex_expr_new(EX_IN, tn_type_make(TN_T_BOOL));
@@ -960,7 +997,17 @@ static int bind_cast(sq_bctx *c, const sq_expr *e, ex_expr **out)
     if (rc)
         return rc;
     tn_type to = e->type;
-    char t1[64], t2[64];
+    char t1[256], t2[256];
+    if (tn_type_is_nested(x->type) || tn_type_is_nested(to)) {
+        if (!ex_nested_cast_allowed(x->type, to, false)) {
+            tn_type from = x->type;
+            ex_expr_free(x);
+            return sq_bind_error(b, TN_ERROR, e->pos, "cannot cast type %s to %s", tname(from, t1, sizeof t1),
+                                 tname(to, t2, sizeof t2));
+        }
+        *out = sq_nested_cast(x, to, e->try_cast);
+        return *out ? TN_OK : nomem(b);
+    }
     if (x->kind == EX_CONST) {
         tn_value nv;
         memset(&nv, 0, sizeof nv);
@@ -1058,7 +1105,7 @@ static int bind_case(sq_bctx *c, const sq_expr *e, ex_expr **out)
         }
     }
     tn_type t;
-    if ((rc = unify(c, res, rasts, nres, "CASE", &t)))
+    if ((rc = sq_unify(c, res, rasts, nres, "CASE", &t)) || (rc = sq_nested_check_result(b, t, e->pos, "CASE")))
         goto done;
     r = ex_expr_new(EX_CASE, t);
     if (!r) {
@@ -1113,7 +1160,9 @@ static int bind_coalesce(sq_bctx *c, const sq_expr *e, ex_expr **out)
         rc = sq_bind_expr(c, e->args[i], &xs[i]);
     tn_type t;
     if (!rc)
-        rc = unify(c, xs, (const sq_expr *const *)e->args, n, "COALESCE", &t);
+        rc = sq_unify(c, xs, (const sq_expr *const *)e->args, n, "COALESCE", &t);
+    if (!rc)
+        rc = sq_nested_check_result(b, t, e->pos, "COALESCE");
     ex_expr *r = NULL;
     if (!rc && !(r = ex_expr_new(EX_COALESCE, t)))
         rc = nomem(b);
@@ -1143,7 +1192,8 @@ static int bind_nullif(sq_bctx *c, const sq_expr *e, ex_expr **out)
         return rc;
     ex_expr *pair[2] = {x, y};
     tn_type t;
-    if ((rc = unify(c, pair, (const sq_expr *const *)e->args, 2, "NULLIF", &t))) {
+    if ((rc = sq_unify(c, pair, (const sq_expr *const *)e->args, 2, "NULLIF", &t)) ||
+        (rc = sq_nested_check_result(b, t, e->pos, "NULLIF"))) {
         ex_expr_free(pair[0]);
         ex_expr_free(pair[1]);
         return rc;
@@ -1198,6 +1248,11 @@ void sq_bctx_clear(sq_bctx *c)
     tn_free(c->aggs);
     c->aggs = NULL;
     c->naggs = c->cap_aggs = 0;
+    for (uint32_t i = 0; i < c->nunnests; i++)
+        ex_expr_free(c->unnests[i]);
+    tn_free(c->unnests);
+    c->unnests = NULL;
+    c->nunnests = c->cap_unnests = 0;
 }
 
 static int bind_aggregate(sq_bctx *c, const sq_expr *e, int kind, ex_expr **out)
@@ -1270,11 +1325,19 @@ static int bind_func(sq_bctx *c, const sq_expr *e, ex_expr **out)
 {
     sq_binder *b = c->b;
     int kind = ex_agg_lookup(e->str);
+    if (kind >= 0 && e->names)
+        return sq_bind_error(b, TN_ERROR, e->pos, "aggregate %s does not accept named arguments", e->str);
     if (kind >= 0)
         return bind_aggregate(c, e, kind, out);
     if (e->distinct || e->star)
         return sq_bind_error(b, TN_ERROR, e->pos, "%s specified, but %s is not an aggregate function",
                              e->star ? "*" : "DISTINCT", e->str);
+    if (sq_nested_func(e->str))
+        return sq_bind_nested_func(c, e, out);
+    for (uint32_t i = 0; e->names && i < e->nargs; i++)
+        if (e->names[i])
+            return sq_bind_error(b, TN_ERROR, e->args[i]->pos, "function %s does not accept named arguments",
+                                 e->str);
     if (strcmp(e->str, "coalesce") == 0)
         return bind_coalesce(c, e, out);
     if (strcmp(e->str, "nullif") == 0)
@@ -1366,7 +1429,12 @@ int sq_bind_expr(sq_bctx *c, const sq_expr *e, ex_expr **out)
     case SQ_E_CAST: return bind_cast(c, e, out);
     case SQ_E_CASE: return bind_case(c, e, out);
     case SQ_E_FUNC: return bind_func(c, e, out);
-    case SQ_E_ARRAY: return sq_bind_error(b, TN_NOTSUP, e->pos, "list values are not supported here");
+    case SQ_E_ARRAY:
+    case SQ_E_SUBSCRIPT:
+    case SQ_E_SLICE:
+    case SQ_E_FIELD:
+    case SQ_E_STRUCT:
+    case SQ_E_MAP: return sq_bind_nested(c, e, out);
     }
     return sq_bind_error(b, TN_ERROR, e->pos, "unsupported expression");
 }

@@ -183,7 +183,8 @@ static int type_int_param(sq_parser *p, long *out)
     return TN_OK;
 }
 
-int sqp_type(sq_parser *p, tn_type *type, const char **text)
+/* A scalar type name ("INTEGER", "DECIMAL(10,2)", "TIMESTAMP WITH TIME ZONE"). */
+static int base_type(sq_parser *p, tn_type *type)
 {
     const sq_token *t = sqp_peek(p);
     uint32_t pos = t->off;
@@ -251,10 +252,114 @@ int sqp_type(sq_parser *p, tn_type *type, const char **text)
                w->id != TN_T_TIME) {
         return sq_error_at(p->err, TN_ERROR, p->sql, pos, "type %s does not take parameters", w->name);
     }
-    if (sqp_is(p, SQ_TK_LBRACKET))
-        return sqp_notsup(p, "array type");
+    *type = ty;
+    return TN_OK;
+}
+
+#define SQ_MAX_TYPE_DEPTH 64
+
+static int any_type(sq_parser *p, tn_type *type, int depth);
+
+/* STRUCT(name type, ...) or MAP(key type, value type), the current token at STRUCT/MAP. */
+static int nested_type(sq_parser *p, tn_type *type, int depth)
+{
+    bool is_map = sqp_is_word(p, 0, "map");
+    uint32_t pos = sqp_peek(p)->off;
+    sqp_advance(p);
+    sqp_advance(p); /* ( */
+    int rc;
+    if (is_map) {
+        tn_type k, v;
+        if ((rc = any_type(p, &k, depth + 1)) || (rc = sqp_expect(p, SQ_TK_COMMA)) || (rc = any_type(p, &v, depth + 1)) ||
+            (rc = sqp_expect(p, SQ_TK_RPAREN)))
+            return rc;
+        *type = tn_type_map(k, v);
+        return type->id == TN_T_INVALID ? sqp_nomem(p) : TN_OK;
+    }
+    const char **names = NULL;
+    tn_type *types = NULL;
+    uint32_t n = 0, cap = 0;
+    for (;;) {
+        const sq_token *t = sqp_peek(p);
+        if (t->kind != SQ_TK_IDENT && t->kind != SQ_TK_QIDENT && t->kind != SQ_TK_STRING)
+            return sqp_syntax(p);
+        if (n == cap) {
+            uint32_t nc = cap ? cap * 2 : 8;
+            const char **nn = sq_arena_alloc(p->a, nc * sizeof *nn);
+            tn_type *nt = sq_arena_alloc(p->a, nc * sizeof *nt);
+            if (!nn || !nt)
+                return sqp_nomem(p);
+            if (n) {
+                memcpy(nn, names, n * sizeof *nn);
+                memcpy(nt, types, n * sizeof *nt);
+            }
+            names = nn;
+            types = nt;
+            cap = nc;
+        }
+        uint32_t len;
+        if ((rc = sqp_token_text(p, t, &names[n], &len)))
+            return rc;
+        sqp_advance(p);
+        for (uint32_t i = 0; i < n; i++)
+            if (strcasecmp(names[i], names[n]) == 0)
+                return sq_error_at(p->err, TN_ERROR, p->sql, t->off, "duplicate struct entry name \"%s\"", names[n]);
+        if ((rc = any_type(p, &types[n], depth + 1)))
+            return rc;
+        n++;
+        if (!sqp_accept(p, SQ_TK_COMMA))
+            break;
+    }
+    if ((rc = sqp_expect(p, SQ_TK_RPAREN)))
+        return rc;
+    TN_UNUSED(pos);
+    *type = tn_type_struct(n, names, types);
+    return type->id == TN_T_INVALID ? sqp_nomem(p) : TN_OK;
+}
+
+/* Any type: scalar, STRUCT(...), MAP(...), each optionally followed by [] (LIST) suffixes.
+ * Nesting is limited to SQ_MAX_TYPE_DEPTH levels (type names and vectors recurse on it). */
+static int any_type(sq_parser *p, tn_type *type, int depth)
+{
+    if (depth > SQ_MAX_TYPE_DEPTH)
+        return sq_error_at(p->err, TN_ERROR, p->sql, sqp_peek(p)->off, "type is nested too deeply (more than %d levels)",
+                           SQ_MAX_TYPE_DEPTH);
+    int rc = sqp_enter(p);
+    if (rc)
+        return rc;
+    if ((sqp_is_word(p, 0, "struct") || sqp_is_word(p, 0, "map")) && sqp_peek_at(p, 1)->kind == SQ_TK_LPAREN)
+        rc = nested_type(p, type, depth);
+    else
+        rc = base_type(p, type);
+    while (!rc && sqp_is(p, SQ_TK_LBRACKET)) {
+        if (++depth > SQ_MAX_TYPE_DEPTH) {
+            rc = sq_error_at(p->err, TN_ERROR, p->sql, sqp_peek(p)->off, "type is nested too deeply (more than %d levels)",
+                             SQ_MAX_TYPE_DEPTH);
+            break;
+        }
+        sqp_advance(p);
+        if (sqp_is(p, SQ_TK_INTEGER)) {
+            rc = sqp_notsup(p, "fixed-size ARRAY type");
+            break;
+        }
+        if ((rc = sqp_expect(p, SQ_TK_RBRACKET)))
+            break;
+        *type = tn_type_list(*type);
+        if (type->id == TN_T_INVALID)
+            rc = sqp_nomem(p);
+    }
+    p->depth--;
+    return rc;
+}
+
+int sqp_type(sq_parser *p, tn_type *type, const char **text)
+{
+    tn_type ty;
+    int rc = any_type(p, &ty, 0);
+    if (rc)
+        return rc;
     if (text) {
-        char buf[64];
+        char buf[1024];
         tn_type_name(ty, buf, sizeof buf);
         *text = sq_arena_strndup(p->a, buf, strlen(buf));
         if (!*text)

@@ -7,6 +7,13 @@
  * EXTRACT(f FROM x) -> date_part('f', x), SUBSTRING(x FROM a FOR b) -> substring(x, a, b),
  * POSITION(a IN b) -> position(a, b). A minus sign directly applied to a numeric literal is
  * folded into the literal (so -2147483648 is an INTEGER, as in PostgreSQL).
+ *
+ * Nested values (DuckDB syntax): list literals [a, b] / ARRAY[...], struct literals
+ * {'k': v, k2: v2}, MAP {k: v, ...}, named arguments f(a := x) (struct_pack), and the postfix
+ * operators x[i] (subscript), x[a:b] (slice, either bound optional) and x.field, which bind as
+ * tightly as :: casts and chain left to right (l[1].a[2:]). A dotted name a.b.c is a column
+ * reference a.b (table a, column b -- or column a, field b; the binder decides) followed by field
+ * accesses.
  */
 #include "parser.h"
 
@@ -146,6 +153,169 @@ static int parse_position(sq_parser *p, sq_expr *fn)
     return TN_OK;
 }
 
+/* Remember name (may be NULL) for argument idx of e; the names array is grown alongside. */
+static int set_arg_name(sq_parser *p, sq_expr *e, uint32_t idx, const char *name, uint32_t *cap)
+{
+    if (!name && !e->names)
+        return TN_OK;
+    if (!e->names || idx >= *cap) {
+        uint32_t nc = e->cap_args > idx ? e->cap_args : idx + 1;
+        const char **nn = sq_arena_alloc(p->a, (size_t)nc * sizeof *nn);
+        if (!nn)
+            return sqp_nomem(p);
+        if (e->names)
+            memcpy(nn, e->names, (size_t)*cap * sizeof *nn);
+        e->names = nn;
+        *cap = nc;
+    }
+    e->names[idx] = name;
+    return TN_OK;
+}
+
+/* Call arguments up to ')': expressions, each optionally named (`name := expr`). */
+static int call_args(sq_parser *p, sq_expr *fn)
+{
+    uint32_t cap = 0;
+    if (sqp_is(p, SQ_TK_RPAREN))
+        return TN_OK;
+    for (;;) {
+        const char *name = NULL;
+        const sq_token *t = sqp_peek(p);
+        int rc;
+        if ((t->kind == SQ_TK_IDENT || t->kind == SQ_TK_QIDENT) && sqp_peek_at(p, 1)->kind == SQ_TK_COLONEQ) {
+            uint32_t len;
+            if ((rc = sqp_token_text(p, t, &name, &len)))
+                return rc;
+            sqp_advance(p);
+            sqp_advance(p);
+        }
+        sq_expr *a;
+        if ((rc = sqp_expr(p, 0, &a)) || (rc = push(p, fn, a)) || (rc = set_arg_name(p, fn, fn->nargs - 1, name, &cap)))
+            return rc;
+        if (!sqp_accept(p, SQ_TK_COMMA))
+            return TN_OK;
+    }
+}
+
+/* {key: value, ...} with the current token at '{'. Keys are string literals or identifiers. */
+static int parse_struct_literal(sq_parser *p, sq_expr **out)
+{
+    sq_expr *e;
+    int rc = new_node(p, SQ_E_STRUCT, sqp_peek(p)->off, &e);
+    if (rc)
+        return rc;
+    *out = e;
+    sqp_advance(p); /* { */
+    uint32_t cap = 0;
+    if (!sqp_is(p, SQ_TK_RBRACE)) {
+        for (;;) {
+            const sq_token *t = sqp_peek(p);
+            if (t->kind != SQ_TK_STRING && t->kind != SQ_TK_ESTRING && t->kind != SQ_TK_IDENT && t->kind != SQ_TK_QIDENT)
+                return sqp_syntax(p);
+            const char *key;
+            uint32_t klen;
+            if ((rc = sqp_token_text(p, t, &key, &klen)))
+                return rc;
+            sqp_advance(p);
+            if ((rc = sqp_expect(p, SQ_TK_COLON)))
+                return rc;
+            sq_expr *v;
+            if ((rc = sqp_expr(p, 0, &v)) || (rc = push(p, e, v)))
+                return rc;
+            if ((rc = set_arg_name(p, e, e->nargs - 1, key, &cap)))
+                return rc;
+            if (!sqp_accept(p, SQ_TK_COMMA))
+                break;
+        }
+    }
+    return sqp_expect(p, SQ_TK_RBRACE);
+}
+
+/* MAP {k: v, ...} with the current token at MAP. */
+static int parse_map_literal(sq_parser *p, sq_expr **out)
+{
+    sq_expr *e;
+    int rc = new_node(p, SQ_E_MAP, sqp_peek(p)->off, &e);
+    if (rc)
+        return rc;
+    *out = e;
+    sqp_advance(p); /* MAP */
+    sqp_advance(p); /* { */
+    if (!sqp_is(p, SQ_TK_RBRACE)) {
+        for (;;) {
+            sq_expr *k, *v;
+            if ((rc = sqp_expr(p, 0, &k)) || (rc = sqp_expect(p, SQ_TK_COLON)) || (rc = sqp_expr(p, 0, &v)))
+                return rc;
+            if ((rc = push(p, e, k)) || (rc = push(p, e, v)))
+                return rc;
+            if (!sqp_accept(p, SQ_TK_COMMA))
+                break;
+        }
+    }
+    return sqp_expect(p, SQ_TK_RBRACE);
+}
+
+/* Postfix x[i] / x[a:b] with the current token at '['; *left is replaced by the new node. */
+static int parse_subscript(sq_parser *p, sq_expr **left)
+{
+    uint32_t pos = (*left)->pos;
+    sqp_advance(p); /* [ */
+    sq_expr *lo = NULL, *hi = NULL, *e;
+    bool slice = false;
+    int rc;
+    if (!sqp_is(p, SQ_TK_COLON) && (rc = sqp_expr(p, 0, &lo)))
+        return rc;
+    if (sqp_accept(p, SQ_TK_COLON)) {
+        slice = true;
+        if (!sqp_is(p, SQ_TK_RBRACKET) && !sqp_is(p, SQ_TK_COLON) && (rc = sqp_expr(p, 0, &hi)))
+            return rc;
+        if (sqp_is(p, SQ_TK_COLON))
+            return sqp_notsup(p, "list slice with a step");
+    }
+    if (!lo && !slice)
+        return sqp_syntax(p);
+    if ((rc = sqp_expect(p, SQ_TK_RBRACKET)))
+        return rc;
+    if ((rc = new_node(p, slice ? SQ_E_SLICE : SQ_E_SUBSCRIPT, pos, &e)) || (rc = push(p, e, *left)))
+        return rc;
+    if (!slice) {
+        if ((rc = push(p, e, lo)))
+            return rc;
+    } else {
+        e->operand = lo;
+        e->else_expr = hi;
+        if (lo && lo->height + 1 > e->height)
+            e->height = lo->height + 1;
+        if (hi && hi->height + 1 > e->height)
+            e->height = hi->height + 1;
+        if ((rc = sqp_check_height(p, e)))
+            return rc;
+    }
+    *left = e;
+    return TN_OK;
+}
+
+/* Postfix x.field with the current token at '.'. */
+static int parse_field(sq_parser *p, sq_expr **left)
+{
+    sqp_advance(p); /* . */
+    const sq_token *t = sqp_peek(p);
+    if (t->kind != SQ_TK_IDENT && t->kind != SQ_TK_QIDENT)
+        return sqp_syntax(p);
+    sq_expr *e;
+    int rc = new_node(p, SQ_E_FIELD, (*left)->pos, &e);
+    if (rc || (rc = push(p, e, *left)))
+        return rc;
+    uint32_t len;
+    if ((rc = sqp_token_text(p, t, &e->str, &len)))
+        return rc;
+    e->slen = len;
+    e->quoted = t->kind == SQ_TK_QIDENT;
+    sqp_advance(p);
+    *left = e;
+    return TN_OK;
+}
+
 /* name '(' ... ')' with the current token at '(' */
 static int parse_call(sq_parser *p, const char *name, uint32_t pos, sq_expr **out)
 {
@@ -175,7 +345,7 @@ static int parse_call(sq_parser *p, const char *name, uint32_t pos, sq_expr **ou
             sqp_advance(p);
             fn->star = true;
         } else {
-            rc = expr_list(p, fn, SQ_TK_RPAREN);
+            rc = call_args(p, fn);
         }
         if (!rc && sqp_is_kw(p, SQ_KW_ORDER))
             return sqp_notsup(p, "ORDER BY inside an aggregate");
@@ -333,9 +503,7 @@ static int parse_column(sq_parser *p, sq_expr **out)
     e->qual_quoted = q1;
     e->str = n2;
     e->quoted = t2->kind == SQ_TK_QIDENT;
-    if (sqp_is(p, SQ_TK_DOT))
-        return sqp_notsup(p, "qualified name with more than two parts");
-    return TN_OK;
+    return TN_OK; /* further .name parts are field accesses (infix loop) */
 }
 
 static int parse_primary(sq_parser *p, sq_expr **out)
@@ -386,6 +554,8 @@ static int parse_primary(sq_parser *p, sq_expr **out)
             return rc;
         *out = e;
         return TN_OK;
+    case SQ_TK_LBRACE:
+        return parse_struct_literal(p, out);
     case SQ_TK_QIDENT:
         if (sqp_peek_at(p, 1)->kind == SQ_TK_LPAREN) {
             const char *name;
@@ -446,6 +616,8 @@ static int parse_primary(sq_parser *p, sq_expr **out)
                    t->kw == SQ_KW_LIKE || t->kw == SQ_KW_ILIKE || t->kw == SQ_KW_SIMILAR;
     if (sq_kw_reserved(t->kw) && !(func_kw && sqp_peek_at(p, 1)->kind == SQ_TK_LPAREN))
         return sqp_syntax(p);
+    if (sqp_is_word(p, 0, "map") && sqp_peek_at(p, 1)->kind == SQ_TK_LBRACE)
+        return parse_map_literal(p, out);
     if (sqp_peek_at(p, 1)->kind == SQ_TK_LPAREN) {
         const char *name;
         uint32_t nl;
@@ -568,7 +740,8 @@ static int infix_prec(const sq_parser *p)
     case SQ_TK_SLASH:
     case SQ_TK_PERCENT: return SQ_PREC_MUL;
     case SQ_TK_DCOLON:
-    case SQ_TK_LBRACKET: return SQ_PREC_CAST;
+    case SQ_TK_LBRACKET:
+    case SQ_TK_DOT: return SQ_PREC_CAST;
     default: return 0;
     }
 }
@@ -727,9 +900,10 @@ int sqp_expr(sq_parser *p, int min_prec, sq_expr **out)
             break;
         }
         case SQ_PREC_CAST: {
-            if (t->kind == SQ_TK_LBRACKET) {
-                rc = sqp_notsup(p, "array subscript");
-                goto done;
+            if (t->kind == SQ_TK_LBRACKET || t->kind == SQ_TK_DOT) {
+                if ((rc = t->kind == SQ_TK_LBRACKET ? parse_subscript(p, &left) : parse_field(p, &left)))
+                    goto done;
+                break;
             }
             sq_expr *c;
             if ((rc = new_node(p, SQ_E_CAST, left->pos, &c)) || (rc = push(p, c, left)))

@@ -20,6 +20,11 @@
  *    filters, with the constant cast to the column's type; when the column was implicitly
  *    widened, the conversion back must be exact or the conjunct is not pushed. The FILTER stays:
  *    statistics only prune row groups;
+ *  - UNNEST in the select list: PROJECT (the referenced input columns + each unnest's list) ->
+ *    UNNEST -> PROJECT (the select list over the expanded rows), then DISTINCT / ORDER BY (over
+ *    the output) / LIMIT; FROM unnest(list) is SINGLE_ROW -> PROJECT(list) -> UNNEST;
+ *  - sorting rows that carry nested columns is refused with a clear error (the sort buffers
+ *    flat columns only);
  *  - subqueries in FROM: outer WHERE conjuncts move into a subquery that neither aggregates,
  *    deduplicates nor limits (rewritten over its input, so they reach its scan), and select items
  *    of a non-DISTINCT subquery that the outer query never references are dropped before the
@@ -369,7 +374,9 @@ static void mark_inputs(const sq_bound *bs, bool *used, uint32_t ncols)
     if (!bs->aggregate) {
         for (uint32_t i = 0; i < bs->nproj; i++)
             mark_used(bs->proj[i], used, ncols);
-        if (!bs->distinct)
+        for (uint32_t i = 0; i < bs->nunnest; i++)
+            mark_used(bs->unnests[i], used, ncols);
+        if (!bs->distinct && !bs->nunnest)
             for (uint32_t i = 0; i < bs->nkeys; i++)
                 mark_used(bs->keys[i].expr, used, ncols);
     }
@@ -386,7 +393,9 @@ static void remap_inputs(sq_bound *bs, const uint32_t *map, uint32_t ncols)
     if (!bs->aggregate) {
         for (uint32_t i = 0; i < bs->nproj; i++)
             remap(bs->proj[i], map, ncols);
-        if (!bs->distinct)
+        for (uint32_t i = 0; i < bs->nunnest; i++)
+            remap(bs->unnests[i], map, ncols);
+        if (!bs->distinct && !bs->nunnest)
             for (uint32_t i = 0; i < bs->nkeys; i++)
                 remap(bs->keys[i].expr, map, ncols);
     }
@@ -472,7 +481,7 @@ static ex_expr *movable(const ex_expr *c, const sq_bound *ib)
  * conjuncts still see exactly the rows the outer filter would have seen. */
 static int push_filter_into(sq_bound *bs, sq_bound *ib)
 {
-    if (!bs->where || ib->aggregate || ib->distinct || ib->limit != UINT64_MAX || ib->offset)
+    if (!bs->where || ib->aggregate || ib->distinct || ib->nunnest || ib->limit != UINT64_MAX || ib->offset)
         return TN_OK;
     ex_expr *w = bs->where;
     if (w->kind != EX_AND) {
@@ -523,7 +532,7 @@ static int build_subquery(sq_binder *b, sq_bound *bs, ex_op **out, tn_err *err)
         rc = tn_err_set(err, TN_NOMEM, "out of memory planning a subquery");
         goto done;
     }
-    if (!ib->distinct && n > 1) {
+    if (!ib->distinct && !ib->nunnest && n > 1) { /* (an UNNEST item decides the row count) */
         bool *used = tn_calloc(n, sizeof *used);
         uint32_t *map = tn_calloc(n, sizeof *map);
         if (!used || !map) {
@@ -567,6 +576,28 @@ static int build_source(sq_binder *b, sq_bound *bs, ex_op **out, tn_err *err)
         return *out ? TN_OK : op_fail(err, "RANGE");
     case SQ_BS_SUBQUERY:
         return build_subquery(b, bs, out, err);
+    case SQ_BS_OP:
+        *out = bs->src_op;
+        bs->src_op = NULL;
+        return *out ? TN_OK : tn_err_set(err, TN_MISUSE, "table function without an operator");
+    case SQ_BS_UNNEST: {
+        ex_expr **pe = tn_malloc(sizeof *pe);
+        uint32_t col = 0;
+        if (!pe)
+            return tn_err_set(err, TN_NOMEM, "out of memory");
+        pe[0] = bs->src_expr;
+        bs->src_expr = NULL;
+        ex_op *op = op_single_row_create();
+        if (!op) {
+            ex_expr_free(pe[0]);
+            tn_free(pe);
+            return op_fail(err, "SINGLE_ROW");
+        }
+        if (!(op = op_project_create(op, pe, 1)))
+            return op_fail(err, "PROJECT");
+        *out = op_unnest_create(op, &col, 1);
+        return *out ? TN_OK : op_fail(err, "UNNEST");
+    }
     default: break;
     }
     /* Parquet: projection and predicate pushdown */
@@ -629,6 +660,15 @@ static int add_order(sq_bound *bs, ex_op **op, bool *limit_done, tn_err *err)
 {
     if (!bs->nkeys)
         return TN_OK;
+    for (uint32_t i = 0; i < (*op)->ncols; i++) {
+        if (tn_type_is_nested((*op)->types[i])) {
+            char tb[256];
+            tn_type_name((*op)->types[i], tb, sizeof tb);
+            return tn_err_set(err, TN_NOTSUP,
+                              "ORDER BY over rows that carry nested values (%s) is not supported yet; "
+                              "select the nested column in an outer query or cast it to VARCHAR", tb);
+        }
+    }
     ex_sort_key *keys = bs->keys;
     uint32_t nkeys = bs->nkeys;
     bs->keys = NULL;
@@ -662,7 +702,80 @@ static int fold_all(sq_bound *bs, tn_err *err)
         rc = sq_fold(&bs->having);
     for (uint32_t i = 0; !rc && i < bs->nproj; i++)
         rc = sq_fold(&bs->proj[i]);
+    for (uint32_t i = 0; !rc && i < bs->nunnest; i++)
+        rc = sq_fold(&bs->unnests[i]);
     return rc ? tn_err_set(err, TN_NOMEM, "out of memory folding constants") : TN_OK;
+}
+
+/* e with every UNNEST placeholder SQ_UNNEST_REF_BASE + k renumbered to base + k. */
+static void remap_unnest(ex_expr *e, uint32_t base)
+{
+    if (e->kind == EX_COLREF && e->col >= SQ_UNNEST_REF_BASE && e->col < SQ_AGG_REF_BASE)
+        e->col = base + (e->col - SQ_UNNEST_REF_BASE);
+    for (uint32_t i = 0; i < e->nargs; i++)
+        remap_unnest(e->args[i], base);
+}
+
+/* The select list with UNNEST: PROJECT(used input columns, unnest lists) -> UNNEST -> PROJECT
+ * (select list). Consumes bs->proj and bs->unnests; *op is replaced (freed on failure). */
+static int plan_unnest(sq_bound *bs, ex_op **op, tn_err *err)
+{
+    ex_op *child = *op;
+    uint32_t ncols = child->ncols, npass = 0, nu = bs->nunnest;
+    bool *used = tn_calloc(ncols ? ncols : 1, sizeof *used);
+    uint32_t *map = tn_calloc(ncols ? ncols : 1, sizeof *map);
+    uint32_t *ucols = tn_malloc(nu * sizeof *ucols);
+    ex_expr **pre = NULL;
+    int rc = TN_OK;
+    *op = NULL;
+    if (!used || !map || !ucols)
+        goto nomem;
+    for (uint32_t i = 0; i < bs->nproj; i++)
+        mark_used(bs->proj[i], used, ncols);
+    for (uint32_t i = 0; i < ncols; i++)
+        if (used[i])
+            map[i] = npass++;
+    pre = tn_calloc(npass + nu, sizeof *pre);
+    if (!pre)
+        goto nomem;
+    for (uint32_t i = 0, k = 0; i < ncols; i++)
+        if (used[i] && !(pre[k++] = ex_expr_colref(i, child->types[i])))
+            goto nomem;
+    for (uint32_t q = 0; q < nu; q++) {
+        pre[npass + q] = bs->unnests[q];
+        bs->unnests[q] = NULL;
+        ucols[q] = npass + q;
+    }
+    child = op_project_create(child, pre, npass + nu);
+    pre = NULL;
+    if (!child)
+        goto nomem;
+    if (!(child = op_unnest_create(child, ucols, nu)))
+        goto nomem;
+    for (uint32_t i = 0; i < bs->nproj; i++) {
+        remap(bs->proj[i], map, ncols);
+        remap_unnest(bs->proj[i], npass);
+    }
+    *op = op_project_create(child, bs->proj, bs->nproj);
+    child = NULL;
+    bs->proj = NULL;
+    bs->nproj = 0;
+    if (!*op)
+        goto nomem;
+    goto done;
+nomem:
+    rc = tn_err_set(err, TN_NOMEM, "could not plan UNNEST (out of memory)");
+done:
+    if (pre) {
+        for (uint32_t i = 0; i < npass + nu; i++)
+            ex_expr_free(pre[i]);
+        tn_free(pre);
+    }
+    ex_op_free(child);
+    tn_free(used);
+    tn_free(map);
+    tn_free(ucols);
+    return rc;
 }
 
 int sq_plan_select(sq_binder *b, sq_bound *bs, ex_op **out, tn_err *err)
@@ -674,6 +787,10 @@ int sq_plan_select(sq_binder *b, sq_bound *bs, ex_op **out, tn_err *err)
         goto done;
     if ((rc = build_source(b, bs, &op, err)))
         goto done;
+    /* [prune] late materialization: the Parquet scan gets a copy of WHERE (already renumbered onto
+     * its output) to decode the other columns only for surviving rows; the FILTER below stays. */
+    if (bs->where && bs->src_kind == SQ_BS_PARQUET && !has_volatile(bs->where))
+        (void)op_scan_parquet_set_filter(op, ex_expr_copy(bs->where));
     if (bs->where) {
         op = op_filter_create(op, bs->where);
         bs->where = NULL;
@@ -695,9 +812,12 @@ int sq_plan_select(sq_binder *b, sq_bound *bs, ex_op **out, tn_err *err)
                 goto done;
         }
     }
-    if (!bs->distinct && (rc = add_order(bs, &op, &limit_done, err)))
+    if (!bs->distinct && !bs->nunnest && (rc = add_order(bs, &op, &limit_done, err)))
         goto done;
-    if (identity_projection(bs->proj, bs->nproj, op)) {
+    if (bs->nunnest) {
+        if ((rc = plan_unnest(bs, &op, err)))
+            goto done;
+    } else if (identity_projection(bs->proj, bs->nproj, op)) {
         for (uint32_t i = 0; i < bs->nproj; i++)
             ex_expr_free(bs->proj[i]);
         tn_free(bs->proj);
@@ -729,9 +849,9 @@ int sq_plan_select(sq_binder *b, sq_bound *bs, ex_op **out, tn_err *err)
         op = op_hashagg_create(op, groups, n, NULL, 0);
         if (!op && (rc = op_fail(err, "HASH_AGGREGATE")))
             goto done;
-        if ((rc = add_order(bs, &op, &limit_done, err)))
-            goto done;
     }
+    if ((bs->distinct || bs->nunnest) && (rc = add_order(bs, &op, &limit_done, err)))
+        goto done;
     if (!limit_done && (bs->limit != UINT64_MAX || bs->offset)) {
         op = op_limit_create(op, bs->limit, bs->offset);
         if (!op && (rc = op_fail(err, "LIMIT")))

@@ -27,6 +27,9 @@
 
 /* Column refs of aggregate placeholders while binding an aggregate query's expressions. */
 #define SQ_AGG_REF_BASE 0x40000000u
+/* Column refs standing for the element of the k-th UNNEST of the select list (SQ_UNNEST_REF_BASE
+ * + k, below SQ_AGG_REF_BASE); the planner maps them onto the UNNEST operator's output. */
+#define SQ_UNNEST_REF_BASE 0x20000000u
 
 typedef struct sq_resources {
     ex_pq_source **srcs;
@@ -67,9 +70,18 @@ typedef struct sq_bctx {
     /* aggregates collected (owned); referenced as EX_COLREF SQ_AGG_REF_BASE + i */
     ex_agg *aggs;
     uint32_t naggs, cap_aggs;
+    /* UNNEST calls of the select list (only where allow_unnest): their list arguments (owned),
+     * referenced as EX_COLREF SQ_UNNEST_REF_BASE + i */
+    bool allow_unnest, in_unnest;
+    ex_expr **unnests;
+    uint32_t nunnests, cap_unnests;
 } sq_bctx;
 
-typedef enum sq_bsource_kind { SQ_BS_NONE, SQ_BS_PARQUET, SQ_BS_RANGE, SQ_BS_SUBQUERY } sq_bsource_kind;
+typedef enum sq_bsource_kind {
+    SQ_BS_NONE, SQ_BS_PARQUET, SQ_BS_RANGE, SQ_BS_SUBQUERY,
+    SQ_BS_UNNEST,  /* FROM unnest(list): src_expr (a constant-scope LIST/MAP expression) */
+    SQ_BS_OP       /* a ready operator (table functions such as parquet_metadata): src_op */
+} sq_bsource_kind;
 
 typedef struct sq_bound {
     /* source */
@@ -79,6 +91,8 @@ typedef struct sq_bound {
     bool r_inclusive;
     struct sq_bound *sub;        /* SQ_BS_SUBQUERY: the bound subquery (owned until planned, so
                                     the planner can drop the select items nobody uses) */
+    ex_expr *src_expr;           /* SQ_BS_UNNEST: the list expression (owned) */
+    ex_op *src_op;               /* SQ_BS_OP: the source operator (owned until planned) */
     sq_scope scope;              /* input columns (arena) */
     /* clauses */
     ex_expr *where;              /* input scope */
@@ -88,8 +102,11 @@ typedef struct sq_bound {
     ex_agg *aggs;                /* args in input scope */
     uint32_t naggs;
     ex_expr *having;             /* aggregate scope */
-    ex_expr **proj;              /* input or aggregate scope */
+    ex_expr **proj;              /* input or aggregate scope (+ UNNEST placeholders) */
     uint32_t nproj;
+    ex_expr **unnests;           /* UNNEST list arguments of the select list (same scope as proj);
+                                    with any, ORDER BY keys are in output scope as for DISTINCT */
+    uint32_t nunnest;
     char **names;                /* arena */
     bool distinct;
     ex_sort_key *keys;           /* pre-projection scope, or output scope when distinct */
@@ -105,11 +122,23 @@ int sq_bind_select(sq_binder *b, const sq_select *sel, sq_bound *out);
 /* Bind a FROM source on its own (DESCRIBE source, COPY source TO): fills the source part of out
  * and its scope. */
 int sq_bind_source(sq_binder *b, const sq_source *src, sq_bound *out);
+/* Install the scope of a bound source: ncols columns named names[i] (or the source's column
+ * aliases) of types[i], qualified by qual. */
+int sq_bind_set_scope(sq_binder *b, sq_bound *out, uint32_t ncols, char *const *names, const tn_type *types,
+                      const char *qual, const sq_source *s);
 /* Bind and fold a constant expression (LIMIT, table-function arguments, COPY options). */
 int sq_bind_constant(sq_binder *b, const sq_expr *e, const char *clause, tn_value *out);
 
 /* ---- binder_expr.c ---- */
 int sq_bind_expr(sq_bctx *c, const sq_expr *e, ex_expr **out);
+/* Bring exprs to one common type (untyped string literals, identified by their ASTs, adapt; asts
+ * entries may be NULL); what names the construct in messages. */
+int sq_unify(sq_bctx *c, ex_expr **exprs, const sq_expr *const *asts, uint32_t n, const char *what,
+             tn_type *out_type);
+/* Convert the bound constant *e (from the untyped literal at ast) to type `to` now. */
+int sq_adapt_literal(sq_binder *b, ex_expr **e, const sq_expr *ast, tn_type to);
+/* Is ast an untyped string literal ('...')? */
+bool sq_ast_unknown(const sq_expr *ast);
 /* Bind a boolean condition ("argument of WHERE must be type boolean"). */
 int sq_bind_condition(sq_bctx *c, const sq_expr *e, ex_expr **out);
 /* Does the AST contain an aggregate call (not descending into nothing else)? */
@@ -122,6 +151,31 @@ ex_expr *sq_cast(ex_expr *e, tn_type to, bool try_cast);
 void sq_bctx_clear(sq_bctx *c);   /* frees collected aggregates */
 /* Error helper: message at the AST node's position (LINE/caret). */
 int sq_bind_error(sq_binder *b, int code, uint32_t pos, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* ---- binder_nested.c: nested values (LIST/STRUCT/MAP) ---- */
+/* [..], x[i], x[a:b], x.f, {..}, MAP {..} */
+int sq_bind_nested(sq_bctx *c, const sq_expr *e, ex_expr **out);
+/* Does bind_func route the call `name` to sq_bind_nested_func (struct_pack, list_value, unnest,
+ * struct_extract...)? */
+bool sq_nested_func(const char *name);
+int sq_bind_nested_func(sq_bctx *c, const sq_expr *e, ex_expr **out);
+/* Must the call name(args) resolve through the nested functions (a nested argument, or a name
+ * only they know)? */
+bool sq_nested_call_applies(const char *name, ex_expr *const *args, uint32_t n);
+/* Resolve and build name(args) with the nested functions; consumes args[0..n). */
+int sq_nested_call(sq_bctx *c, const char *name, ex_expr **args, uint32_t n, uint32_t pos, ex_expr **out);
+/* A cast involving a nested type (consumes e; NULL on OOM). */
+ex_expr *sq_nested_cast(ex_expr *e, tn_type to, bool try_cast);
+/* x [NOT] IN (a, b, ...) over nested values as (x = a) OR (x = b) ...; consumes xs[0..n). */
+int sq_nested_in(sq_bctx *c, ex_expr **xs, uint32_t n, bool negated, uint32_t pos, ex_expr **out);
+/* s.f where `s` is not a table of the scope but a STRUCT column: *handled set when it applies. */
+int sq_bind_struct_column(sq_bctx *c, const sq_expr *e, bool *handled, ex_expr **out);
+/* CASE/COALESCE/NULLIF producing nested values: TN_NOTSUP until the evaluator copies them. */
+int sq_nested_check_result(sq_binder *b, tn_type t, uint32_t pos, const char *what);
+
+/* ---- tf_parquet.c: parquet_metadata / parquet_schema / parquet_kv_metadata ---- */
+/* Bind the table function source s when it is one of them (*handled); out gets SQ_BS_OP. */
+int sq_bind_parquet_meta(sq_binder *b, const sq_source *s, sq_bound *out, bool *handled);
 
 /* ---- planner.c ---- */
 /* Build the operator tree for a bound SELECT; consumes bs (cleared). *names receives the result

@@ -81,7 +81,8 @@ const char *sq_tok_kind_name(int kind)
         [SQ_TK_DOT] = ".", [SQ_TK_SEMI] = ";", [SQ_TK_PLUS] = "+", [SQ_TK_MINUS] = "-",
         [SQ_TK_STAR] = "*", [SQ_TK_SLASH] = "/", [SQ_TK_PERCENT] = "%", [SQ_TK_CONCAT] = "||",
         [SQ_TK_EQ] = "=", [SQ_TK_NE] = "<>", [SQ_TK_LT] = "<", [SQ_TK_LE] = "<=", [SQ_TK_GT] = ">",
-        [SQ_TK_GE] = ">=", [SQ_TK_DCOLON] = "::",
+        [SQ_TK_GE] = ">=", [SQ_TK_DCOLON] = "::", [SQ_TK_LBRACE] = "{", [SQ_TK_RBRACE] = "}",
+        [SQ_TK_COLON] = ":", [SQ_TK_COLONEQ] = ":=",
     };
     if (kind < 0 || kind >= SQ_TK__COUNT || !names[kind])
         return "?";
@@ -435,11 +436,17 @@ static int next_token(lexer *lx, bool *done, tn_err *err)
         }
         break;
     case ':':
+        kind = SQ_TK_COLON;
         if (c1 == ':') {
             kind = SQ_TK_DCOLON;
             width = 2;
+        } else if (c1 == '=') {
+            kind = SQ_TK_COLONEQ;
+            width = 2;
         }
         break;
+    case '{': kind = SQ_TK_LBRACE; break;
+    case '}': kind = SQ_TK_RBRACE; break;
     default: break;
     }
     if (kind < 0) {

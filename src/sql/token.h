@@ -9,7 +9,7 @@
  *  - string constants '...' with '' for a quote, E'...' with backslash escapes;
  *  - numbers: digits [. digits] [e[+-]digits] or . digits; a number directly followed by an
  *    identifier character is an error ("trailing junk after numeric literal");
- *  - operators and punctuation: ( ) [ ] , . ; + - * / % || = == <> != < <= > >= ::
+ *  - operators and punctuation: ( ) [ ] { } , . ; : := + - * / % || = == <> != < <= > >= ::
  *
  * Tokens point into the source text (offset + length). String and quoted-identifier tokens keep
  * their raw text including quotes; sq_token_string decodes them.
@@ -36,6 +36,9 @@ typedef enum sq_tok_kind {
     SQ_TK_PLUS, SQ_TK_MINUS, SQ_TK_STAR, SQ_TK_SLASH, SQ_TK_PERCENT, SQ_TK_CONCAT,
     SQ_TK_EQ, SQ_TK_NE, SQ_TK_LT, SQ_TK_LE, SQ_TK_GT, SQ_TK_GE,
     SQ_TK_DCOLON,     /* :: */
+    SQ_TK_LBRACE, SQ_TK_RBRACE, /* { } (struct and map literals) */
+    SQ_TK_COLON,      /* : (slices l[a:b], struct literal keys) */
+    SQ_TK_COLONEQ,    /* := (named arguments: struct_pack(a := 1)) */
     SQ_TK__COUNT
 } sq_tok_kind;
 

@@ -75,6 +75,29 @@ expect_eq "markdown" '| a | bb  |
 | 0 | v0  |
 | 1 | v11 |' "$out"
 
+# csv: empty string "" vs NULL (nothing); line breaks and quotes inside a field are quoted
+out=$("$TARN" -csv -c "SELECT '' AS e, NULL AS n, E'l1\nl2' AS nl, 'plain' AS p")
+expect_eq "csv empty vs NULL, embedded newline" 'e,n,nl,p
+"",,"l1
+l2",plain' "$out"
+
+# json: non-finite doubles are strings; control characters escaped; UTF-8 kept; big integers,
+# decimals and unsigned values stay numbers; intervals, blobs, times are strings
+out=$("$TARN" -json -c "SELECT CAST('inf' AS DOUBLE) AS a, CAST('-inf' AS DOUBLE) AS b, CAST('nan' AS DOUBLE) AS c, 1e300 * 10 AS d")
+expect_eq "json non-finite" '[{"a":"inf","b":"-inf","c":"nan","d":1e+301}]' "$out"
+out=$("$TARN" -json -c "SELECT E'\x01tab\there\nnl' AS s, 'héllo ✓' AS u, '/' AS sl")
+expect_eq "json control characters" '[{"s":"\u0001tab\there\nnl","u":"héllo ✓","sl":"/"}]' "$out"
+out=$("$TARN" -json -c "SELECT CAST(170141183460469231731687303715884105727 AS HUGEINT) AS h, CAST(18446744073709551615 AS UBIGINT) AS u, -0.5 AS m, INTERVAL '1 day' AS i, CAST('ab' AS BLOB) AS bl, TIME '01:02:03' AS t")
+expect_eq "json numbers and strings" '[{"h":170141183460469231731687303715884105727,"u":18446744073709551615,"m":-0.5,"i":"1 day","bl":"ab","t":"01:02:03"}]' "$out"
+out=$("$TARN" -json -c "SELECT 1 AS \"we\"\"ird\\name\"")
+expect_eq "json escaped key" '[{"we\"ird\\name":1}]' "$out"
+
+# markdown: '|' inside values and names is escaped
+out=$("$TARN" -markdown -c "SELECT 'a|b' AS \"x|y\", NULL AS n")
+expect_eq "markdown pipe escape" '| x\|y | n    |
+|------|------|
+| a\|b | NULL |' "$out"
+
 out=$("$TARN" -list -c "SELECT 1 AS a, 'x' AS b, NULL AS c")
 expect_eq "list" 'a|b|c
 1|x|NULL' "$out"
@@ -99,6 +122,37 @@ expect_match "box last rows" '│ +999 │' "$out"
 expect_not_match "box elided middle" '│ +(20|500|979) │' "$out"
 rows=$(printf '%s\n' "$out" | grep -c '│ *[0-9]* │')
 expect_eq "box shows 40 rows" "40" "$rows"
+shown=$(printf '%s\n' "$out" | sed -n 's/^│ *\([0-9][0-9]*\) │$/\1/p' | tr '\n' ' ')
+expect_eq "box shows the first and last 20 rows" "$(seq 0 19 | tr '\n' ' ')$(seq 980 999 | tr '\n' ' ')" "$shown"
+out=$("$TARN" -c "SELECT range AS i FROM range(40)")
+expect_not_has "box: 40 rows are all shown" "·" "$out"
+expect_match "box: row 39 shown" '│ +39 │' "$out"
+out=$("$TARN" -c ".maxrows 10" -c "SELECT range AS i FROM range(41)")
+expect_has "box .maxrows" "41 rows (10 shown)" "$out"
+
+# every line of a box has the same width (multi-byte text, NULL, numbers, empty strings)
+out=$("$TARN" -c "SELECT 'héllo wörld' AS s, NULL AS n, 3.25 AS d, '' AS e, -7 AS i")
+widths=$(printf '%s\n' "$out" | while IFS= read -r line; do echo "${#line}"; done | sort -u | wc -l)
+expect_eq "box lines aligned" "1" "$widths"
+expect_match "box text left-aligned" '│ héllo wörld │' "$out"
+expect_match "box decimal right-aligned" '│ +3\.25 │' "$out"
+expect_match "box type row" '│ +varchar +│ +"null" +│ +decimal\(3,2\) +│ +varchar +│ +int32 +│' "$out"
+
+# empty results still show the header and say 0 rows
+out=$("$TARN" -c "SELECT 1 AS a, 'x' AS b WHERE false")
+expect_has "box empty result" "0 rows" "$out"
+expect_match "box empty header" '│ +a +│ +b +│' "$out"
+
+# values with line feeds take several lines (EXPLAIN output stays readable)
+out=$("$TARN" -c "SELECT E'first\nsecond' AS m, 1 AS n")
+expect_match "box multi-line value, line 1" '│ first +│ +1 │' "$out"
+expect_match "box multi-line value, line 2" '│ second +│ +│' "$out"
+out=$("$TARN" -c "EXPLAIN SELECT range FROM range(3) WHERE range > 1")
+expect_match "box EXPLAIN one operator per line" '│ +FILTER' "$out"
+expect_match "box EXPLAIN second operator" '│ +RANGE' "$out"
+# other control characters are escaped so a value never breaks the table
+out=$("$TARN" -c "SELECT E'tab\there' AS t")
+expect_has "box escapes tabs" 'tab\there' "$out"
 
 wide="SELECT 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' AS long_text"
 for i in 1 2 3 4 5 6 7 8 9 10 11 12; do wide="$wide, $i AS column_number_$i"; done
@@ -122,7 +176,26 @@ y
 3' "$out"
 
 out=$("$TARN" -csv -c ".timer on" -c "SELECT 1 AS x")
-expect_has "timer" "Run Time (s): real" "$out"
+expect_match "timer" '^Run Time \(s\): real [0-9]+\.[0-9]{3}( |$)' "$out"
+out=$("$TARN" -csv -c ".timer on" -c ".timer off" -c "SELECT 1 AS x")
+expect_not_has "timer off" "Run Time" "$out"
+
+out=$("$TARN" -c ".mode json" -c ".mode")
+expect_has ".mode shows the current mode" "json" "$out"
+out=$("$TARN" -c ".mode list" -c ".headers off" -c "SELECT 1 AS a, 2 AS b" -c ".headers on" -c "SELECT 3 AS c")
+expect_eq ".headers in list mode" '1|2
+c
+3' "$out"
+for m in box csv json line list markdown; do
+    out=$("$TARN" -c ".mode $m" -c "SELECT 12345 AS v"); rc=$?
+    expect_rc ".mode $m status" 0 $rc
+    expect_has ".mode $m output" "12345" "$out"
+done
+out=$("$TARN" -c ".mode duckbox" -c "SELECT 1 AS v")
+expect_has ".mode duckbox is box" "┌" "$out"
+out=$("$TARN" -json -c "SELECT 1 AS a" -c "SELECT 2 AS b")
+expect_eq "json: one array per statement" '[{"a":1}]
+[{"b":2}]' "$out"
 
 out=$("$TARN" -c ".help")
 expect_has "help" ".mode" "$out"
@@ -160,6 +233,38 @@ expect_eq "stdin script" "$expected" "$out"
 out=$(printf 'SELECT 7 AS s;\n' | "$TARN" -csv)
 expect_eq "stdin pipe" 's
 7' "$out"
+
+# statement ends are found the way the SQL tokenizer sees them: E'' strings with backslash
+# escapes, nested block comments, quoted identifiers, a ';' inside a trailing line comment
+cat > "$tmp/lexical.sql" <<'SQL'
+SELECT E'it\'s; fine' AS a;
+SELECT /* outer /* inner; */ still; */ 2 AS b;
+SELECT 'x''y;' AS c;
+SELECT 3 AS "we;ird"; SELECT 4 AS d -- tail;
+;
+SQL
+out=$("$TARN" -csv "$tmp/lexical.sql"); rc=$?
+expect_rc "lexical script status" 0 $rc
+expect_eq "lexical script" 'a
+it'"'"'s; fine
+b
+2
+c
+x'"'"'y;
+we;ird
+3
+d
+4' "$out"
+
+# a statement without a final ';' still runs at the end of the input
+out=$(printf 'SELECT 8 AS last' | "$TARN" -csv)
+expect_eq "stdin without final semicolon" 'last
+8' "$out"
+# an incomplete statement at the end is an error pointing at the end of the text
+err=$(printf 'SELECT 1 +\n' | "$TARN" -csv 2>&1 >/dev/null); rc=$?
+expect_rc "incomplete statement status" 1 $rc
+expect_has "incomplete statement message" "syntax error at end of input" "$err"
+expect_has "incomplete statement position" "LINE 1: SELECT 1 +" "$err"
 
 printf '.mode csv\nSELECT 11 AS r;\n' > "$tmp/inner.sql"
 out=$("$TARN" -c ".read $tmp/inner.sql")
@@ -202,6 +307,28 @@ expect_has "version" "tarn " "$out"
 out=$("$TARN" -help); rc=$?
 expect_rc "help status" 0 $rc
 expect_has "help text" "-csv" "$out"
+
+# ---- interactive mode (needs a terminal: util-linux `script` provides one) ----
+if command -v script >/dev/null 2>&1; then
+    mkdir -p "$tmp/home"
+    out=$(printf 'SELECT 1\n AS first;\nSELEC oops;\n.mode csv\nSELECT 2 AS second;\n.quit\n' |
+          HOME="$tmp/home" timeout 30 script -qec "$TARN" /dev/null 2>&1); rc=$?
+    expect_rc "interactive status" 0 $rc
+    expect_has "interactive banner" "Enter \".help\" for usage hints." "$out"
+    expect_has "interactive prompt" "tarn> " "$out"
+    expect_has "interactive continuation prompt" "   ...> " "$out"
+    expect_match "interactive box result" '│ +1 │' "$out"
+    expect_has "interactive keeps going after an error" "Error: syntax error" "$out"
+    expect_has "interactive csv after .mode" "second" "$out"
+    if [ -f "$tmp/home/.tarn_history" ] && grep -q "second" "$tmp/home/.tarn_history"; then ok
+    else bad "interactive: ~/.tarn_history not written"; fi
+    # end of input (Ctrl-D) ends the session with status 0, running nothing pending
+    out=$(printf 'SELECT 5 AS five;\n' | HOME="$tmp/home" timeout 30 script -qec "$TARN" /dev/null 2>&1); rc=$?
+    expect_rc "interactive EOF status" 0 $rc
+    expect_match "interactive EOF result" '│ +5 │' "$out"
+else
+    echo "SKIP: interactive checks (no 'script' command to provide a terminal)"
+fi
 
 # ---- -C changes directory (relative COPY target lands there) ----
 mkdir -p "$tmp/sub"

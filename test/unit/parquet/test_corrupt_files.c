@@ -11,20 +11,26 @@
  * and of every page header.
  *
  * Mutations (all deterministic; a fixed-seed LCG picks random positions):
- *   - footer truncated at every offset k, re-terminated with a correct length and magic;
- *   - the file cut at every offset of its last 256 bytes and at a stride elsewhere;
- *   - one bit flipped in every byte of the footer and of every page header;
- *   - random bit flips and byte overwrites across the data pages;
- *   - every footer / page-header integer replaced with 0, -1, INT32_MIN, INT32_MAX, INT64_MIN,
- *     INT64_MAX, the file size and its negation (re-encoded, footer length fixed up);
- *   - every binary length and list size replaced with huge values;
+ *   - the footer truncated at ~300 offsets k (every one for small footers), re-terminated with a
+ *     correct length and magic; the data region shortened at ~40 offsets;
+ *   - the file cut at every offset of its last 64 bytes and at ~60 offsets elsewhere;
+ *   - one bit flipped in ~500 footer bytes and ~300 page-header bytes (spread evenly);
+ *   - random bit flips and byte overwrites across the data pages (CRC checks on and off);
+ *   - every footer integer (once) and page-header integer (twice) replaced with one of 0, -1, 1,
+ *     15, 2^30, INT32_MIN/MAX, INT64_MIN/MAX, the file size and its negation, the footer offset
+ *     (re-encoded, footer length fixed up), cycling through the candidates;
+ *   - every binary length and list size replaced with huge values, list sizes also off by one;
  *   - the footer length field itself set to 0, huge and off-by-one values.
  * "Reading" a file: pq_file_open, every field of every row group with pq_column_reader_next
  * (every produced value read back), a reader that skips, pq_column_stats on every leaf and
  * pq_row_group_may_match with predicates built from the statistics.
+ *
+ * Debugging: with TARN_CORRUPT_SAVE=<path> every mutated file is written to <path> before it is
+ * read, so after a crash <path> is the reproducer (feed it to test/fuzz's fuzz_parquet_file).
  */
 #include "tn_test.h"
 #include "../../fuzz/memvfs.h"
+#include "parquet/codec.h"
 #include "parquet/metadata.h"
 #include "parquet/parquet.h"
 #include "parquet/thrift.h"
@@ -267,6 +273,14 @@ static void read_all(outcome *o)
 static outcome attempt(const uint8_t *b, size_t n, const char *what, size_t where)
 {
     outcome o;
+    const char *save = getenv("TARN_CORRUPT_SAVE");
+    if (save) { /* debugging: after a crash this file holds the input that caused it */
+        FILE *fp = fopen(save, "wb");
+        if (fp) {
+            fwrite(b, 1, n, fp);
+            fclose(fp);
+        }
+    }
     int64_t base = tn_mem_in_use();
     memvfs_put_borrowed(PATH, b, n);
     read_all(&o);
@@ -395,22 +409,35 @@ static void find_layout(const pfile *pf, layout *ly)
     tn_err err = TN_ERR_INIT;
     pq_thrift_init(&t, b + ly->footer_off, flen, ly->footer_off, "footer", &err);
     CHECK_EQ_INT(walk_struct(&t, &ly->footer, ly->footer_off), TN_OK);
-    /* pages are contiguous from offset 4 up to the footer */
-    size_t pos = 4;
+    /* every page of every column chunk, located through the decoded footer */
+    pq_file_meta m;
+    CHECK_EQ_INT(pq_file_meta_decode(b + ly->footer_off, flen, ly->footer_off, &m, &err), TN_OK);
     ly->hdr_start = calloc(4096, sizeof(size_t));
     ly->hdr_len = calloc(4096, sizeof(size_t));
-    while (pos < ly->footer_off && ly->nhdr < 4096) {
-        pq_page_header h;
-        size_t hl = 0;
-        if (pq_page_header_decode(b + pos, ly->footer_off - pos, pos, "page", &h, &hl, &err) != TN_OK)
-            break;
-        pq_thrift_init(&t, b + pos, hl, pos, "page", &err);
-        walk_struct(&t, &ly->headers, pos);
-        ly->hdr_start[ly->nhdr] = pos;
-        ly->hdr_len[ly->nhdr++] = hl;
-        pos += hl + (size_t)h.compressed_page_size;
-    }
-    CHECK_EQ_INT(pos, ly->footer_off); /* every page header found */
+    for (uint32_t g = 0; g < m.nrow_groups; g++)
+        for (uint32_t c = 0; c < m.row_groups[g].ncolumns; c++) {
+            const pq_column_meta *md = m.row_groups[g].columns[c].meta;
+            if (!md)
+                continue;
+            int64_t start = md->data_page_offset;
+            if (md->has_dictionary_page_offset && md->dictionary_page_offset > 0 &&
+                md->dictionary_page_offset < start)
+                start = md->dictionary_page_offset;
+            size_t pos = (size_t)start, end = (size_t)(start + md->total_compressed_size);
+            while (pos < end && ly->nhdr < 4096) {
+                pq_page_header h;
+                size_t hl = 0;
+                if (pq_page_header_decode(b + pos, end - pos, pos, "page", &h, &hl, &err) != TN_OK)
+                    break;
+                pq_thrift_init(&t, b + pos, hl, pos, "page", &err);
+                walk_struct(&t, &ly->headers, pos);
+                ly->hdr_start[ly->nhdr] = pos;
+                ly->hdr_len[ly->nhdr++] = hl;
+                pos += hl + (size_t)h.compressed_page_size;
+            }
+            CHECK_EQ_INT(pos, end); /* every page header of the chunk found */
+        }
+    pq_file_meta_free(&m);
 }
 
 static void free_layout(layout *ly)
@@ -478,7 +505,8 @@ static uint32_t rnd(void)
 static void mutate_truncations(const pfile *pf, const layout *ly)
 {
     /* the footer cut at every offset, still framed by a correct length and magic */
-    for (size_t k = 0; k < ly->footer_len; k++) {
+    size_t stride = ly->footer_len / 300 + 1;
+    for (size_t k = 0; k < ly->footer_len; k += stride) {
         size_t n = ly->footer_off + k + 8;
         uint8_t *o = scratch(n);
         memcpy(o, pf->b, ly->footer_off + k);
@@ -486,11 +514,11 @@ static void mutate_truncations(const pfile *pf, const layout *ly)
         memcpy(o + n - 4, "PAR1", 4);
         attempt(o, n, "footer truncated", k);
     }
-    /* the file cut: every offset in the last 256 bytes, a stride elsewhere */
-    for (size_t cut = 0; cut < pf->n; cut += (pf->n - cut <= 256 ? 1 : 61))
+    /* the file cut: every offset in the last 64 bytes, a stride elsewhere */
+    for (size_t cut = 0; cut < pf->n; cut += (pf->n - cut <= 64 ? 1 : pf->n / 60 + 1))
         attempt(pf->b, cut, "file truncated", cut);
     /* data pages cut short, footer kept (pages run into the footer) */
-    for (size_t cut = 4; cut < ly->footer_off; cut += 37) {
+    for (size_t cut = 4; cut < ly->footer_off; cut += ly->footer_off / 40 + 1) {
         size_t n = pf->n - (ly->footer_off - cut);
         uint8_t *o = scratch(n);
         memcpy(o, pf->b, cut);
@@ -502,19 +530,24 @@ static void mutate_truncations(const pfile *pf, const layout *ly)
 static void mutate_bitflips(const pfile *pf, const layout *ly)
 {
     uint8_t *o = scratch(pf->n);
-    for (size_t i = ly->footer_off; i < pf->n - 8; i++) {
+    size_t stride = ly->footer_len / 500 + 1;
+    for (size_t i = ly->footer_off; i < pf->n - 8; i += stride) {
         memcpy(o, pf->b, pf->n);
         o[i] ^= (uint8_t)(1u << (i % 8));
         attempt(o, pf->n, "footer bit flip", i);
     }
+    size_t hbytes = 0;
     for (size_t h = 0; h < ly->nhdr; h++)
-        for (size_t i = ly->hdr_start[h]; i < ly->hdr_start[h] + ly->hdr_len[h]; i++) {
+        hbytes += ly->hdr_len[h];
+    stride = hbytes / 300 + 1;
+    for (size_t h = 0; h < ly->nhdr; h++)
+        for (size_t i = ly->hdr_start[h] + h % stride; i < ly->hdr_start[h] + ly->hdr_len[h]; i += stride) {
             memcpy(o, pf->b, pf->n);
             o[i] ^= (uint8_t)(1u << ((i + h) % 8));
             attempt(o, pf->n, "page header bit flip", i);
         }
     /* data pages: random bit flips and byte overwrites, with CRC checks on and off */
-    for (int k = 0; k < 300; k++) {
+    for (int k = 0; k < 150; k++) {
         memcpy(o, pf->b, pf->n);
         size_t i = 4 + rnd() % (ly->footer_off - 4);
         if (k % 3 == 0)
@@ -539,46 +572,41 @@ static void mutate_bitflips(const pfile *pf, const layout *ly)
     }
 }
 
-static void mutate_values(const pfile *pf, const layout *ly, const locs *L)
+/* Each location gets `per` replacement values, cycling through the candidates across locations so
+ * every candidate is used on every kind of field while the attempt count stays proportional. */
+static void mutate_values(const pfile *pf, const layout *ly, const locs *L, int per)
 {
-    const int64_t ints[] = {0, -1, 1, INT32_MIN, INT32_MAX, INT64_MIN, INT64_MAX, (int64_t)pf->n,
-                            -(int64_t)pf->n, (int64_t)ly->footer_off};
-    const uint64_t lens[] = {0, 0x7fffffffu, 0xffffffffu, UINT64_MAX >> 1, (uint64_t)pf->n};
+    const int64_t ints[] = {0, -1, INT32_MIN, INT32_MAX, INT64_MIN, INT64_MAX, (int64_t)pf->n, 1,
+                            -(int64_t)pf->n, (int64_t)ly->footer_off, 15, 1 << 30};
+    const uint64_t lens[] = {0x7fffffffu, 0xffffffffu, UINT64_MAX >> 1, (uint64_t)pf->n, 0};
+    const size_t nints = sizeof ints / sizeof *ints, nlens = sizeof lens / sizeof *lens;
     uint8_t rep[24];
     for (size_t k = 0; k < L->n; k++) {
         const loc *l = &L->v[k];
-        if (l->kind == LOC_INT) {
-            for (size_t j = 0; j < sizeof ints / sizeof *ints; j++) {
-                uint64_t zz = ((uint64_t)ints[j] << 1) ^ (uint64_t)(ints[j] >> 63);
-                size_t rn = enc_varint(rep, zz);
-                size_t n = splice(pf, ly, l->off, l->len, rep, rn);
+        for (int r = 0; r < per; r++) {
+            size_t j = k * (size_t)per + (size_t)r, rn, n;
+            if (l->kind == LOC_INT) {
+                int64_t v = ints[j % nints];
+                rn = enc_varint(rep, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+                n = splice(pf, ly, l->off, l->len, rep, rn);
                 attempt(g_buf, n, "integer replaced", l->off);
-            }
-        } else if (l->kind == LOC_BINLEN) {
-            for (size_t j = 0; j < sizeof lens / sizeof *lens; j++) {
-                size_t rn = enc_varint(rep, lens[j]);
-                size_t n = splice(pf, ly, l->off, l->len, rep, rn);
+            } else if (l->kind == LOC_BINLEN) {
+                rn = enc_varint(rep, lens[j % nlens]);
+                n = splice(pf, ly, l->off, l->len, rep, rn);
                 attempt(g_buf, n, "binary length replaced", l->off);
-            }
-        } else {
-            uint8_t et = pf->b[l->off] & 0x0f;
-            for (size_t j = 0; j < sizeof lens / sizeof *lens; j++) {
-                rep[0] = (uint8_t)(0xf0 | et);
-                size_t rn = 1 + enc_varint(rep + 1, lens[j]);
-                size_t n = splice(pf, ly, l->off, l->len, rep, rn);
-                attempt(g_buf, n, "list size replaced", l->off);
-            }
-            /* small sizes in the short form: one element more and one fewer */
-            uint32_t cur = pf->b[l->off] >> 4;
-            if (cur != 15) {
-                for (int d = -1; d <= 1; d += 2) {
-                    uint32_t ns = (cur + (uint32_t)d) & 15;
-                    if (ns == 15)
-                        continue;
-                    rep[0] = (uint8_t)(ns << 4 | et);
-                    size_t n = splice(pf, ly, l->off, l->len, rep, 1);
+            } else {
+                uint8_t et = pf->b[l->off] & 0x0f;
+                uint32_t cur = pf->b[l->off] >> 4;
+                if (r == 0 && cur > 0 && cur < 15) {
+                    /* one element fewer, in the short form */
+                    rep[0] = (uint8_t)((cur - 1) << 4 | et);
+                    n = splice(pf, ly, l->off, l->len, rep, 1);
                     attempt(g_buf, n, "list size off by one", l->off);
                 }
+                rep[0] = (uint8_t)(0xf0 | et);
+                rn = 1 + enc_varint(rep + 1, lens[j % nlens]);
+                n = splice(pf, ly, l->off, l->len, rep, rn);
+                attempt(g_buf, n, "list size replaced", l->off);
             }
         }
     }
@@ -623,8 +651,8 @@ static void test_mutations(void)
         int before = g_attempts;
         mutate_truncations(&g_files[i], &ly);
         mutate_bitflips(&g_files[i], &ly);
-        mutate_values(&g_files[i], &ly, &ly.footer);
-        mutate_values(&g_files[i], &ly, &ly.headers);
+        mutate_values(&g_files[i], &ly, &ly.footer, 1);
+        mutate_values(&g_files[i], &ly, &ly.headers, 2);
         fprintf(stderr, "%s: %zu bytes, footer %zu bytes, %zu pages, %zu footer values, %d mutations\n",
                 g_files[i].what, g_files[i].n, ly.footer_len, ly.nhdr, ly.footer.n, g_attempts - before);
         free_layout(&ly);
@@ -635,7 +663,7 @@ static void test_mutations(void)
             g_attempts, (double)(clock() - t0) / CLOCKS_PER_SEC, g_ok, g_failed, g_code_count[TN_CORRUPT],
             g_code_count[TN_NOTSUP], g_code_count[TN_IOERR], g_bad_code, g_leaks, g_handles, g_no_msg);
     CHECK(g_attempts > 3000);
-    CHECK(g_code_count[TN_CORRUPT] > 1000); /* the mutations do reach the error paths */
+    CHECK(g_code_count[TN_CORRUPT] > 1500); /* the mutations do reach the error paths */
     CHECK(g_ok > 50);                       /* and some damage is harmless (e.g. statistics bytes) */
     CHECK_EQ_INT(g_bad_code, 0);
     CHECK_EQ_INT(g_no_msg, 0);

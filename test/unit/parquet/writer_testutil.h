@@ -16,6 +16,7 @@
 #include "parquet/encoding.h"
 
 #include <dirent.h>
+#include <zlib.h>
 #include <errno.h>
 #include <math.h>
 #include <sys/stat.h>
@@ -402,12 +403,16 @@ typedef struct page_walk {
     bool types_ok;           /* data pages are of the requested version */
     int64_t values;          /* sum of num_values over data pages */
     int32_t max_uncompressed;
+    uint32_t encs;           /* bit e: a data page used value encoding e */
+    int ncrc, crc_bad;       /* pages with a CRC; CRCs that do not match the page bytes */
+    int nstats;              /* data pages with Statistics in their header */
+    bool stats_ok;           /* v2: page statistics null_count == num_nulls */
 } page_walk;
 
 static inline int walk_pages(const char *path, const pq_column_meta *cm, int version, page_walk *pw)
 {
     memset(pw, 0, sizeof *pw);
-    pw->dict_first_ok = pw->no_dict_after_plain = pw->v2_flags_ok = pw->types_ok = true;
+    pw->dict_first_ok = pw->no_dict_after_plain = pw->v2_flags_ok = pw->types_ok = pw->stats_ok = true;
     int64_t start = cm->has_dictionary_page_offset ? cm->dictionary_page_offset : cm->data_page_offset;
     vfs_file *f = NULL;
     tn_err err = TN_ERR_INIT;
@@ -429,6 +434,12 @@ static inline int walk_pages(const char *path, const pq_column_meta *cm, int ver
             free(buf);
             return -1;
         }
+        if (h.has_crc) {
+            pw->ncrc++;
+            if (pos + hl + (size_t)h.compressed_page_size > n ||
+                (uint32_t)crc32(0L, buf + pos + hl, (uInt)h.compressed_page_size) != h.crc)
+                pw->crc_bad++;
+        }
         if (h.type == PQ_PAGE_DICTIONARY) {
             pw->ndict++;
             if (pw->npages != 0)
@@ -439,6 +450,14 @@ static inline int walk_pages(const char *path, const pq_column_meta *cm, int ver
             if (h.type != (version == 2 ? PQ_PAGE_DATA_V2 : PQ_PAGE_DATA))
                 pw->types_ok = false;
             int enc = version == 2 ? h.v2.encoding : h.data.encoding;
+            if (enc >= 0 && enc < 32)
+                pw->encs |= 1u << enc;
+            const pq_statistics *ps = version == 2 ? &h.v2.stats : &h.data.stats;
+            if (ps->present) {
+                pw->nstats++;
+                if (version == 2 && (!ps->has_null_count || ps->null_count != h.v2.num_nulls))
+                    pw->stats_ok = false;
+            }
             pw->values += version == 2 ? h.v2.num_values : h.data.num_values;
             if (enc == PQ_ENC_RLE_DICTIONARY) {
                 pw->ndata_dict++;

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# bench/decode.sh -- Parquet decode throughput per encoding and codec, tarn vs DuckDB on the same files.
+#
+#   bench/decode.sh [--rows N] [--runs R] [--types "int32 int64 float double varchar"]
+#                   [--codecs "uncompressed snappy gzip zstd brotli lz4_raw"] [--build DIR] [--gen-only]
+#
+# For each type, one column `x` of N values (default 10M) is written once into bench/data/decode/ per
+# encoding x codec. The values are the same for every encoding of a type: derived from
+# hash(row) % 4096, i.e. 4096 distinct values in no short cycle (so dictionary encoding applies and
+# the codecs see realistic, not periodic, input):
+#   PLAIN                      DuckDB, PARQUET_VERSION V1, DICTIONARY_SIZE_LIMIT 0
+#   RLE_DICTIONARY             DuckDB, PARQUET_VERSION V2 (dictionary on)
+#   DELTA_BINARY_PACKED        DuckDB, PARQUET_VERSION V2, DICTIONARY_SIZE_LIMIT 0 (integers)
+#   BYTE_STREAM_SPLIT          same (float, double)
+#   DELTA_LENGTH_BYTE_ARRAY    same (varchar)
+#   DELTA_BYTE_ARRAY           DuckDB 1.5 never writes it; tarn is tried (COPY with a v2 option) and
+#                              the row is skipped with a note when no writer produces it
+# The encoding actually found in the footer (parquet_metadata) is printed, not the intended one.
+# Each file is scanned with SELECT min(x), max(x) (forces every value to be decoded) by tarn
+# (tarn_bench, public API, one thread) and DuckDB (node, default threads and threads=1): one warm-up,
+# then best of R runs. Reported: MB/s of decoded data (N x width for fixed-width types, total string
+# bytes for varchar), million rows/s, and the time ratio tarn/DuckDB (< 1 = tarn faster). The min/max
+# results of both engines are compared (chk column).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROWS=10000000
+RUNS=3
+TYPES="int32 int64 float double varchar"
+CODECS="uncompressed snappy gzip zstd brotli lz4_raw"
+BUILD=${TARN_BUILD:-build-release}
+GEN_ONLY=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --rows) ROWS=$2; shift 2 ;;
+        --runs) RUNS=$2; shift 2 ;;
+        --types) TYPES=$2; shift 2 ;;
+        --codecs) CODECS=$2; shift 2 ;;
+        --build) BUILD=$2; shift 2 ;;
+        --gen-only) GEN_ONLY=1; shift ;;
+        *) echo "usage: $0 [--rows N] [--runs R] [--types \"...\"] [--codecs \"...\"] [--build DIR] [--gen-only]" >&2; exit 2 ;;
+    esac
+done
+
+if ! command -v node >/dev/null; then echo "decode.sh: node is required" >&2; exit 1; fi
+if [ ! -d bench/node_modules/@duckdb/node-api ]; then
+    echo "installing @duckdb/node-api (npm) ..."
+    (cd bench && npm install --no-audit --no-fund --silent @duckdb/node-api >/dev/null)
+fi
+if [ ! -x "$BUILD/tarn_bench" ] || [ ! -x "$BUILD/tarn" ]; then
+    echo "building tarn (Release) in $BUILD ..."
+    cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake --build "$BUILD" -j2 --target tarn tarn_bench >/dev/null
+fi
+TARN=$BUILD/tarn
+BENCH=$BUILD/tarn_bench
+DUCK="node bench/decode.mjs"
+DATA=bench/data/decode
+mkdir -p "$DATA"
+
+expr_for() {
+    case "$1" in
+        int32) echo "CAST(hash(range) % 4096 AS INTEGER)" ;;
+        int64) echo "CAST(hash(range) % 4096 AS BIGINT) * 1000003" ;;
+        float) echo "CAST(CAST(hash(range) % 4096 AS DOUBLE) / 7 AS FLOAT)" ;;
+        double) echo "CAST(hash(range) % 4096 AS DOUBLE) / 7" ;;
+        varchar) echo "'str_' || CAST(hash(range) % 4096 AS VARCHAR) || '_abcdefgh'" ;;
+        *) echo "decode.sh: unknown type $1" >&2; exit 2 ;;
+    esac
+}
+width_for() { case "$1" in int32|float) echo 4 ;; int64|double) echo 8 ;; *) echo 0 ;; esac; }
+encodings_for() {
+    case "$1" in
+        int32|int64) echo "PLAIN RLE_DICTIONARY DELTA_BINARY_PACKED" ;;
+        float|double) echo "PLAIN RLE_DICTIONARY BYTE_STREAM_SPLIT" ;;
+        varchar) echo "PLAIN RLE_DICTIONARY DELTA_LENGTH_BYTE_ARRAY DELTA_BYTE_ARRAY" ;;
+    esac
+}
+duck_opts_for() {
+    case "$1" in
+        PLAIN) echo "PARQUET_VERSION V1, DICTIONARY_SIZE_LIMIT 0" ;;
+        RLE_DICTIONARY) echo "PARQUET_VERSION V2" ;;
+        DELTA_BINARY_PACKED|BYTE_STREAM_SPLIT|DELTA_LENGTH_BYTE_ARRAY) echo "PARQUET_VERSION V2, DICTIONARY_SIZE_LIMIT 0" ;;
+        *) echo "" ;;
+    esac
+}
+# tarn COPY option sets tried for encodings DuckDB does not write (v2 options are being added).
+TARN_V2_OPTS=("PARQUET_VERSION v2, DICTIONARY_SIZE_LIMIT 0" "PARQUET_VERSION v2, DICTIONARY false" "PARQUET_VERSION v2")
+
+notes=()
+files=() ftypes=() fencs=() fcodecs=() fwriter=()
+echo "generating files in $DATA (rows=$ROWS; existing files are reused) ..." >&2
+for t in $TYPES; do
+    e=$(expr_for "$t")
+    for enc in $(encodings_for "$t"); do
+        for c in $CODECS; do
+            f=$DATA/${t}_${enc}_${c}_${ROWS}.parquet
+            writer=duckdb
+            if [ ! -f "$f" ]; then
+                opts=$(duck_opts_for "$enc")
+                if [ -n "$opts" ]; then
+                    $DUCK exec "COPY (SELECT $e AS x FROM range($ROWS)) TO '$f.tmp' (FORMAT parquet, COMPRESSION $c, $opts)"
+                    mv "$f.tmp" "$f"
+                else
+                    made=0
+                    for o in "${TARN_V2_OPTS[@]}"; do
+                        if $TARN -c "COPY (SELECT $e AS x FROM range($ROWS)) TO '$f.tmp' (FORMAT parquet, COMPRESSION $c, $o)" >/dev/null 2>&1; then
+                            if $DUCK layout "$f.tmp" | cut -f2 | grep -q "$enc"; then mv "$f.tmp" "$f"; made=1; break; fi
+                        fi
+                        rm -f "$f.tmp"
+                    done
+                    if [ $made = 0 ]; then
+                        n="no writer produced $enc for $t (DuckDB 1.5 does not write it; tarn COPY has no option yielding it) -> skipped"
+                        [[ " ${notes[*]-} " == *"$n"* ]] || notes+=("$n")
+                        continue
+                    fi
+                fi
+            fi
+            [ "$enc" = DELTA_BYTE_ARRAY ] && writer=tarn
+            files+=("$f"); ftypes+=("$t"); fencs+=("$enc"); fcodecs+=("$c"); fwriter+=("$writer")
+        done
+    done
+done
+[ ${#files[@]} -gt 0 ] || { echo "no files to benchmark" >&2; exit 1; }
+if [ $GEN_ONLY = 1 ]; then
+    for n in "${notes[@]+"${notes[@]}"}"; do echo "note: $n"; done
+    exit 0
+fi
+
+# Footer facts of every file: actual encodings.
+declare -A ACTUAL
+while IFS=$'\t' read -r f enc codec nrows nrg; do ACTUAL[$f]=$enc; done < <($DUCK layout "${files[@]}")
+# Decoded bytes per type (strings: total bytes of all values).
+declare -A DATABYTES
+for t in $TYPES; do
+    w=$(width_for "$t")
+    if [ "$w" -gt 0 ]; then
+        DATABYTES[$t]=$((ROWS * w))
+    else
+        DATABYTES[$t]=$($DUCK tsv "SELECT sum(strlen($(expr_for "$t"))) FROM range($ROWS)")
+    fi
+done
+
+Q=()
+for f in "${files[@]}"; do Q+=("SELECT min(x), max(x) FROM '$f'"); done
+echo "timing ${#Q[@]} files: tarn ..." >&2
+T=()
+for q in "${Q[@]}"; do
+    if line=$($BENCH -r "$RUNS" "$q" 2>/dev/null); then T+=("$(echo "$line" | cut -f2)"); else T+=("ERR"); fi
+done
+echo "timing: DuckDB (default threads) ..." >&2
+mapfile -t D < <(node bench/duckdb_bench.mjs default "$RUNS" "${Q[@]}")
+echo "timing: DuckDB (threads=1) ..." >&2
+mapfile -t D1 < <(node bench/duckdb_bench.mjs 1 "$RUNS" "${Q[@]}")
+
+printf "\nrows=%s, best of %s after a warm-up; MB = 10^6 bytes of decoded values; ratio = tarn time / DuckDB time (< 1: tarn faster)\n" "$ROWS" "$RUNS"
+printf "%-8s %-24s %-13s %8s %8s %9s %9s %9s %9s %9s %9s %8s %8s %7s %7s %s\n" \
+    type encoding codec "file MB" "data MB" "tarn ms" "duck ms" "duck1t ms" "tarn MB/s" "duck MB/s" "d1t MB/s" \
+    "tarn Mr/s" "d1t Mr/s" ratio ratio1t chk
+for i in "${!files[@]}"; do
+    f=${files[$i]}; t=${ftypes[$i]}
+    fmb=$(awk -v b="$(stat -c %s "$f")" 'BEGIN{printf "%.1f", b/1e6}')
+    dbytes=${DATABYTES[$t]}
+    tt=${T[$i]}
+    d=$(echo "${D[$i]}" | cut -f2); d1=$(echo "${D1[$i]}" | cut -f2)
+    # Same answer from both engines?
+    tv=$($TARN -csv -noheader -c "SELECT CAST(min(x) AS VARCHAR), CAST(max(x) AS VARCHAR) FROM '$f'" 2>/dev/null | tr ',' '\t' || true)
+    dv=$($DUCK tsv "SELECT CAST(min(x) AS VARCHAR), CAST(max(x) AS VARCHAR) FROM '$f'")
+    chk=ok; [ "$tv" = "$dv" ] || chk="DIFF(tarn '$tv' duckdb '$dv')"
+    enc=${ACTUAL[$f]:-?}
+    [ "${fwriter[$i]}" = tarn ] && enc="$enc(tarn)"
+    awk -v t="$t" -v enc="$enc" -v c="${fcodecs[$i]}" -v fmb="$fmb" -v db="$dbytes" -v n="$ROWS" \
+        -v tt="$tt" -v d="$d" -v d1="$d1" -v chk="$chk" 'BEGIN {
+        mb = db / 1e6
+        if (tt == "ERR") { ts = "ERR"; tmbs = "-"; tmr = "-"; r = "-"; r1 = "-" }
+        else { ts = sprintf("%.1f", tt * 1000); tmbs = sprintf("%.0f", mb / tt); tmr = sprintf("%.1f", n / tt / 1e6);
+               r = sprintf("%.2f", tt / d); r1 = sprintf("%.2f", tt / d1) }
+        printf "%-8s %-24s %-13s %8s %8.1f %9s %9.1f %9.1f %9s %9.0f %9.0f %8s %8.1f %7s %7s %s\n",
+            t, enc, c, fmb, mb, ts, d * 1000, d1 * 1000, tmbs, mb / d, mb / d1, tmr, n / d1 / 1e6, r, r1, chk }'
+done
+for n in "${notes[@]+"${notes[@]}"}"; do echo "note: $n"; done
