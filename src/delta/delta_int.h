@@ -137,7 +137,6 @@ typedef int (*dlt_action_fn)(void *ctx, const dlt_action *a, tn_err *err);
  * reset_per_line: the arena is reset after every line (the callback copies what it keeps). */
 int dlt_parse_actions(const char *what, const char *buf, size_t n, dlt_arena *a, bool reset_per_line,
                       dlt_action_fn fn, void *ctx, tn_err *err);
-/* Parse one JSON action object (already a jansson tree) -- used by the checkpoint JSON path. */
 
 /* Compute the DV unique id into the arena (storageType + pathOrInlineDv [+ "@" + offset]). */
 char *dlt_dv_unique_id(dlt_arena *a, const dlt_dv_desc *d);
@@ -204,6 +203,9 @@ struct dlt_table {
     char *root;
     bool allow_outside;
 };
+
+/* Free a snapshot now (refcount ignored): replay failures and the last unref (snapshot.c). */
+void dlt_snapshot_free_(dlt_snapshot *s);
 
 /* ---- replay (replay.c) ---- */
 typedef struct dlt_replay dlt_replay;

@@ -428,8 +428,6 @@ static int finish_file(dlt_snapshot *s, dlt_file *f, tn_err *err)
     return TN_OK;
 }
 
-void dlt_snapshot_free_(dlt_snapshot *s);
-
 int dlt_replay_finish(dlt_replay *r, int64_t version, dlt_snapshot **out, tn_err *err)
 {
     *out = NULL;

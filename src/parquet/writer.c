@@ -1,27 +1,36 @@
 /*
- * writer.c -- the Parquet writer's file-level half: options, atomic file handling, splitting input
- * chunks into row groups, writing column chunks, and the FileMetaData footer
- * (parquet-format-summary.md §1, §3, §12; parquet.thrift).
+ * writer.c -- the Parquet writer's file-level half: atomic file handling, splitting input chunks
+ * into row groups, writing column chunks, Bloom filters, the page index and the FileMetaData
+ * footer (parquet-format-summary.md §1, §3, §10-§12; parquet.thrift; PageIndex.md;
+ * BloomFilter.md). Options live in writer_options.c, pages in writer_column.c, statistics in
+ * writer_stats.c, page index entries and Bloom filters in writer_index.c.
  *
  * File protocol. pq_writer_open creates "<path>.tmp-<pid>-<n>" through the VFS and writes the
- * "PAR1" magic. Row groups are appended as they fill up. pq_writer_close writes the footer
- * (FileMetaData, its u32 LE length and "PAR1"), fsyncs, closes and renames the temporary file
- * over <path>, so a reader sees either the old file or the complete new one. Any failure (and
- * pq_writer_abort) closes and removes the temporary file; an existing <path> is never touched
- * before the final rename.
+ * "PAR1" magic. Row groups are appended as they fill up. pq_writer_close writes the page index,
+ * the footer (FileMetaData, its u32 LE length and "PAR1"), fsyncs, closes and renames the
+ * temporary file over <path>, so a reader sees either the old file or the complete new one. Any
+ * failure (and pq_writer_abort) closes and removes the temporary file; an existing <path> is
+ * never touched before the final rename.
+ *
+ * Layout:  PAR1 | row group 0: column chunks (dictionary page, data pages), Bloom filters |
+ *          row group 1 ... | all ColumnIndexes | all OffsetIndexes | FileMetaData | len | PAR1
  *
  * Row groups. Input is consumed in slices of at most PQW_SLICE active rows that never cross a row
  * group boundary; a row group ends after row_group_size rows or, when row_group_size_bytes is set,
  * once the buffered encoded bytes of all columns reach it. Flushing a row group writes, per column,
  * the dictionary page (if any data page used the dictionary) followed by the buffered data pages,
- * and serialises the RowGroup struct straight away into w->rg_meta, so only the compact metadata
- * of finished row groups stays in memory. A file with no rows has no row groups and is valid.
+ * then the Bloom filters of the columns that asked for one; then it serialises each ColumnChunk's
+ * file_offset and ColumnMetaData into w->rg_meta and the chunk's page index into w->ci_buf /
+ * w->oi_buf. The ColumnChunk structs stay open: their page index locations (fields 4-7) are only
+ * known at close, when write_row_groups completes them around the stored bytes. So only compact
+ * metadata of finished row groups stays in memory. A file with no rows has no row groups.
  *
- * Footer contents: version 1, the schema (root "schema" + one OPTIONAL leaf per column with its
- * physical type, LogicalType and matching ConvertedType, DECIMAL scale/precision), num_rows, the
- * row groups, created_by, and a TYPE_DEFINED_ORDER ColumnOrder per leaf. ColumnMetaData carries
+ * Footer contents: version (1, or 2 for PARQUET_VERSION 2), the schema (root "schema" + one
+ * OPTIONAL leaf per column with its physical type, LogicalType and matching ConvertedType,
+ * DECIMAL scale/precision, field_id 1..n on request), num_rows, the row groups, key/value
+ * metadata, created_by, and a TYPE_DEFINED_ORDER ColumnOrder per leaf. ColumnMetaData carries
  * encodings, codec, num_values, total sizes (headers included), data/dictionary page offsets,
- * statistics and encoding_stats.
+ * statistics, encoding_stats and the Bloom filter's offset and length (header included).
  */
 #include "writer_int.h"
 #include "tarn.h" /* TARN_VERSION for created_by */

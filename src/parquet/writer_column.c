@@ -8,7 +8,18 @@
  * body compressed. Data page v2: levels (never compressed, no length prefix) followed by the
  * values section, compressed unless it is empty or the codec is UNCOMPRESSED (is_compressed is
  * always written explicitly). A page ends when it holds PQW_PAGE_MAX_ROWS rows or its estimated
- * size reaches the page_size target; pages end on row boundaries (flat columns).
+ * size reaches the page_size target; pages end on row boundaries (flat columns), as the page
+ * index requires. The header carries the page's CRC32 (zlib crc32 of the page bytes as written,
+ * i.e. after compression; page_checksum) and its Statistics (page_statistics); the page is then
+ * recorded for the page index (writer_index.c).
+ *
+ * Value encodings of pages that do not use the dictionary (Encodings.md): PLAIN for format v1.
+ * For format v2 (PARQUET_VERSION 2): DELTA_BINARY_PACKED for INT32/INT64 (every type stored in
+ * them), BYTE_STREAM_SPLIT for FLOAT/DOUBLE, RLE (bit width 1, 4-byte length prefix) for
+ * BOOLEAN, and for BYTE_ARRAY DELTA_BYTE_ARRAY when the shared prefixes of consecutive values
+ * save at least an eighth of the bytes (sorted or path-like data), DELTA_LENGTH_BYTE_ARRAY
+ * otherwise; FIXED_LEN_BYTE_ARRAY stays PLAIN. The page buffers its values PLAIN either way and
+ * re-encodes them when the page is flushed.
  *
  * Dictionary. While a column chunk is in dictionary mode, values are mapped to entry numbers by
  * an open-addressing hash table (XXH3 hashes, linear probing, load <= 1/2; each slot keeps 32 hash

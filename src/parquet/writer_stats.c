@@ -17,6 +17,9 @@
  *  - null_count is always written. The deprecated min/max fields are written only for orders
  *    that are signed (INT32/INT64 signed and FLOAT/DOUBLE), as older readers expect.
  * Values are PLAIN-encoded without a length prefix (little-endian numbers, raw bytes).
+ * Statistics are accumulated per page (pqw_col.pst: the page header's Statistics and the page's
+ * ColumnIndex entry, which share pqw_stats_bounds) and merged into the column chunk's
+ * (pqw_stats_merge). pqw_bounds_cmp orders written bounds for the ColumnIndex boundary_order.
  */
 #include "writer_int.h"
 

@@ -10,6 +10,7 @@
  *   x[a:b]    list_slice; omitted bounds are open ([:2], [3:])
  *   x.f, s.f  struct_extract; for a plain name s.f, a table s of the scope wins, else a STRUCT
  *             column s (DuckDB's rule), so t.s.f reads field f of column s of table t
+ *   typeof(x) the constant name of x's type
  *   unnest(l) in the select list: the list argument is collected in the context and the call
  *             becomes a placeholder column (SQ_UNNEST_REF_BASE + k) of the element type; the
  *             planner expands the rows with the UNNEST operator
@@ -574,7 +575,7 @@ int sq_nested_in(sq_bctx *c, ex_expr **xs, uint32_t n, bool negated, uint32_t po
 
 bool sq_nested_func(const char *name)
 {
-    static const char *const names[] = {"list_value", "list_pack", "struct_pack", "unnest", "struct_extract"};
+    static const char *const names[] = {"list_value", "list_pack", "struct_pack", "unnest", "struct_extract", "typeof"};
     for (size_t i = 0; i < TN_ARRAY_LEN(names); i++)
         if (strcmp(name, names[i]) == 0)
             return true;
@@ -640,6 +641,18 @@ int sq_bind_nested_func(sq_bctx *c, const sq_expr *e, ex_expr **out)
         return struct_pack(c, e->args, e->names, e->nargs, e->pos, out);
     if (e->names)
         return sq_bind_error(b, TN_ERROR, e->pos, "function %s does not accept named arguments", name);
+    if (strcmp(name, "typeof") == 0) { /* the argument's type name, a constant (DuckDB) */
+        if (e->nargs != 1)
+            return sq_bind_error(b, TN_ERROR, e->pos, "typeof expects one argument");
+        ex_expr *x;
+        int rc = sq_bind_expr(c, e->args[0], &x);
+        if (rc)
+            return rc;
+        char tb[1024];
+        tn_type_name(x->type, tb, sizeof tb);
+        ex_expr_free(x);
+        return (*out = const_string(tb)) ? TN_OK : nomem(b);
+    }
     if (strcmp(name, "struct_extract") == 0) {
         if (e->nargs != 2)
             return sq_bind_error(b, TN_ERROR, e->pos, "struct_extract expects a struct and a field name");

@@ -664,9 +664,8 @@ static int add_order(sq_bound *bs, ex_op **op, bool *limit_done, tn_err *err)
         if (tn_type_is_nested((*op)->types[i])) {
             char tb[256];
             tn_type_name((*op)->types[i], tb, sizeof tb);
-            return tn_err_set(err, TN_NOTSUP,
-                              "ORDER BY over rows that carry nested values (%s) is not supported yet; "
-                              "select the nested column in an outer query or cast it to VARCHAR", tb);
+            return tn_err_set(err, TN_NOTSUP, "ORDER BY over rows that carry nested values (%s) is not supported yet",
+                              tb);
         }
     }
     ex_sort_key *keys = bs->keys;
@@ -705,6 +704,64 @@ static int fold_all(sq_bound *bs, tn_err *err)
     for (uint32_t i = 0; !rc && i < bs->nunnest; i++)
         rc = sq_fold(&bs->unnests[i]);
     return rc ? tn_err_set(err, TN_NOMEM, "out of memory folding constants") : TN_OK;
+}
+
+static bool any_nested(const tn_type *types, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (tn_type_is_nested(types[i]))
+            return true;
+    return false;
+}
+
+/* ORDER BY when the rows below the projection carry nested columns (which the sort cannot
+ * buffer) but the select list only produces flat values (s.a, l[1], len(l)...): PROJECT(select
+ * list + sort keys) -> SORT/TOP_N on the key columns -> PROJECT(select list). Consumes bs->proj
+ * and bs->keys. */
+static int plan_sort_after_project(sq_bound *bs, ex_op **op, bool *limit_done, tn_err *err)
+{
+    uint32_t np = bs->nproj, nk = bs->nkeys;
+    ex_expr **exprs = tn_calloc(np + nk, sizeof *exprs), **outs = tn_calloc(np ? np : 1, sizeof *outs);
+    if (!exprs || !outs) {
+        tn_free(exprs);
+        tn_free(outs);
+        ex_op_free(*op);
+        *op = NULL;
+        return tn_err_set(err, TN_NOMEM, "out of memory");
+    }
+    for (uint32_t i = 0; i < np; i++)
+        exprs[i] = bs->proj[i];
+    for (uint32_t k = 0; k < nk; k++) {
+        exprs[np + k] = bs->keys[k].expr;
+        bs->keys[k].expr = NULL;
+    }
+    tn_free(bs->proj);
+    bs->proj = NULL;
+    bs->nproj = 0;
+    *op = op_project_create(*op, exprs, np + nk);
+    int rc = TN_OK;
+    for (uint32_t k = 0; k < nk && *op; k++)
+        if (!(bs->keys[k].expr = ex_expr_colref(np + k, (*op)->types[np + k])))
+            rc = TN_NOMEM;
+    for (uint32_t i = 0; i < np && *op && !rc; i++)
+        if (!(outs[i] = ex_expr_colref(i, (*op)->types[i])))
+            rc = TN_NOMEM;
+    if (!*op || rc) {
+        for (uint32_t i = 0; i < np; i++)
+            ex_expr_free(outs[i]);
+        tn_free(outs);
+        ex_op_free(*op);
+        *op = NULL;
+        return tn_err_set(err, TN_NOMEM, "could not plan ORDER BY (out of memory)");
+    }
+    if ((rc = add_order(bs, op, limit_done, err))) {
+        for (uint32_t i = 0; i < np; i++)
+            ex_expr_free(outs[i]);
+        tn_free(outs);
+        return rc;
+    }
+    *op = op_project_create(*op, outs, np);
+    return *op ? TN_OK : op_fail(err, "PROJECT");
 }
 
 /* e with every UNNEST placeholder SQ_UNNEST_REF_BASE + k renumbered to base + k. */
@@ -812,9 +869,22 @@ int sq_plan_select(sq_binder *b, sq_bound *bs, ex_op **out, tn_err *err)
                 goto done;
         }
     }
-    if (!bs->distinct && !bs->nunnest && (rc = add_order(bs, &op, &limit_done, err)))
+    bool projected = false;
+    if (!bs->distinct && !bs->nunnest && bs->nkeys && any_nested(op->types, op->ncols)) {
+        bool flat = true;
+        for (uint32_t i = 0; i < bs->nproj; i++)
+            flat = flat && !tn_type_is_nested(bs->proj[i]->type);
+        if (flat) {
+            if ((rc = plan_sort_after_project(bs, &op, &limit_done, err)))
+                goto done;
+            projected = true;
+        }
+    }
+    if (!projected && !bs->distinct && !bs->nunnest && (rc = add_order(bs, &op, &limit_done, err)))
         goto done;
-    if (bs->nunnest) {
+    if (projected) {
+        /* done by plan_sort_after_project */
+    } else if (bs->nunnest) {
         if ((rc = plan_unnest(bs, &op, err)))
             goto done;
     } else if (identity_projection(bs->proj, bs->nproj, op)) {

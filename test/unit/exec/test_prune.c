@@ -400,7 +400,7 @@ static void test_tiny_pages_fixture(void)
         "SELECT count(*) FROM '%s' WHERE bigint_col >= 50 AND id > 7000",
         "SELECT id, bool_col FROM '%s' WHERE bool_col AND id < 40",
         "SELECT id, timestamp_col FROM '%s' WHERE id = 3650",
-        "SELECT * FROM '%s' WHERE month = 7 AND id % 97 = 0",
+        "SELECT * FROM '%s' WHERE month = 7 AND id %% 97 = 0",
         "SELECT id FROM '%s' WHERE id <> 5 AND id < 10",
     };
     ex_scan_stats st;
