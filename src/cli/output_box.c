@@ -246,14 +246,20 @@ void sh_box_print(const sh_out *out, const sh_table *t)
             bx.w[c] = nat[c];
         }
     } else {
-        /* keep columns alternately from the left and the right while they fit with the gap */
+        /* keep columns alternately from the left and the right while they fit with the gap;
+         * when the next one on one side is too wide, a narrower one on the other side may
+         * still fit */
         uint32_t left = 0, right = 0; /* counts kept from each end */
         int used = 1 + 4;               /* borders + the gap column */
-        for (;;) {
+        while (left + right < n) {
             bool from_left = left <= right;
             uint32_t c = from_left ? left : n - 1 - right;
-            if (left + right >= n || used + nat[c] + 3 > avail)
-                break;
+            if (used + nat[c] + 3 > avail) {
+                from_left = !from_left;
+                c = from_left ? left : n - 1 - right;
+                if (used + nat[c] + 3 > avail)
+                    break;
+            }
             used += nat[c] + 3;
             if (from_left)
                 left++;
@@ -281,7 +287,7 @@ void sh_box_print(const sh_out *out, const sh_table *t)
     /* footer: "N rows (M shown)  K columns (J shown)" on one line when that fits the terminal
      * (the table widens to hold it), else one line per part, and each part split before its
      * "(... shown)" if even that is too wide */
-    char parts[4][64];
+    char parts[4][160];
     int nparts = 0;
     uint32_t shown_cols = cols_elided ? bx.nshow - 1 : n;
     if (t->total > nrows || cols_elided || t->total == 0) {

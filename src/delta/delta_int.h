@@ -21,7 +21,7 @@ typedef struct dlt_arena {
 void dlt_arena_init(dlt_arena *a);
 void dlt_arena_free(dlt_arena *a);   /* frees every block; the arena is reusable after */
 void dlt_arena_reset(dlt_arena *a);  /* keeps the first block, frees the others */
-void *dlt_arena_alloc(dlt_arena *a, size_t n); /* 8-aligned, NULL on OOM */
+void *dlt_arena_alloc(dlt_arena *a, size_t n); /* 16-aligned, NULL on OOM */
 void *dlt_arena_calloc(dlt_arena *a, size_t count, size_t size);
 char *dlt_arena_strndup(dlt_arena *a, const char *s, size_t n); /* NUL-terminated copy */
 char *dlt_arena_strdup(dlt_arena *a, const char *s);             /* NULL s -> NULL */

@@ -71,9 +71,12 @@ void dlt_arena_reset(dlt_arena *a)
 
 void *dlt_arena_alloc(dlt_arena *a, size_t n)
 {
-    n = (n + 7) & ~(size_t)7;
+    /* 16-aligned: tn_value holds a tn_i128 */
+    if (n > SIZE_MAX - 15)
+        return NULL;
+    n = (n + 15) & ~(size_t)15;
     if (n == 0)
-        n = 8;
+        n = 16;
     dlt_ablock *b = a->head;
     if (!b || b->cap - b->used < n) {
         size_t cap = ABLOCK_MIN;

@@ -299,8 +299,10 @@ static const int g_op_codes[] = {EX_OP_EQ, EX_OP_NE, EX_OP_LT, EX_OP_LE, EX_OP_G
 enum {
     P_LIST_VALUE, P_STRUCT_PACK, P_MAP, P_STRUCT_EXTRACT, P_LIST_EXTRACT, P_LIST_SLICE, P_MAP_VALUE,
     P_MAP_EXTRACT, P_ELEMENT_AT, P_LEN, P_LENGTH, P_ARRAY_LENGTH, P_CARDINALITY, P_CONTAINS, P_CONCAT,
-    P_CAST, P_TRY_CAST, P__COUNT
+    P_CAST, P_TRY_CAST, P_MAP_KEYS, P_MAP_VALUES, P_MAP_ENTRIES, P__COUNT
 };
+
+static const int g_part[3] = {0, 1, 2};
 
 static const ex_func g_protos[P__COUNT] = {
     [P_LIST_VALUE] = F_("list_value", k_list_value, false),
@@ -320,6 +322,9 @@ static const ex_func g_protos[P__COUNT] = {
     [P_CONCAT] = F_("list_concat", ex_nk_list_concat, false),
     [P_CAST] = {"cast", k_cast, T_(TN_T_INVALID), {T_(TN_T_INVALID)}, 1, false, true, NULL},
     [P_TRY_CAST] = {"try_cast", k_cast, T_(TN_T_INVALID), {T_(TN_T_INVALID)}, 1, false, true, &g_try},
+    [P_MAP_KEYS] = {"map_keys", ex_nk_map_part, T_(TN_T_INVALID), {T_(TN_T_INVALID)}, 1, false, true, &g_part[0]},
+    [P_MAP_VALUES] = {"map_values", ex_nk_map_part, T_(TN_T_INVALID), {T_(TN_T_INVALID)}, 1, false, true, &g_part[1]},
+    [P_MAP_ENTRIES] = {"map_entries", ex_nk_map_part, T_(TN_T_INVALID), {T_(TN_T_INVALID)}, 1, false, true, &g_part[2]},
 };
 
 static const ex_func g_cmp[6] = {
@@ -343,7 +348,8 @@ static const struct {
     {"array_length", P_ARRAY_LENGTH}, {"cardinality", P_CARDINALITY},    {"list_contains", P_CONTAINS},
     {"array_contains", P_CONTAINS},   {"list_has", P_CONTAINS},          {"array_has", P_CONTAINS},
     {"list_concat", P_CONCAT},        {"list_cat", P_CONCAT},            {"array_concat", P_CONCAT},
-    {"array_cat", P_CONCAT},          {"||", P_CONCAT},
+    {"array_cat", P_CONCAT},          {"||", P_CONCAT},                  {"map_keys", P_MAP_KEYS},
+    {"map_values", P_MAP_VALUES},     {"map_entries", P_MAP_ENTRIES},
 };
 
 static const char *const g_cmp_names[] = {"=", "<>", "<", "<=", ">", ">="};
@@ -493,10 +499,18 @@ int ex_nested_resolve(const char *name, const tn_type *types, uint32_t nargs, co
     case P_LEN:
     case P_LENGTH:
     case P_ARRAY_LENGTH:
-    case P_CARDINALITY:
-        if (nargs != 1 || (types[0].id != TN_T_LIST && types[0].id != TN_T_MAP))
+    case P_CARDINALITY: /* DuckDB: len/length/array_length of lists, cardinality of maps */
+        if (nargs != 1 || types[0].id != (proto == P_CARDINALITY ? TN_T_MAP : TN_T_LIST))
             return no_match(name, types, nargs, err);
         ret = tn_type_make(TN_T_INT64);
+        break;
+    case P_MAP_KEYS:
+    case P_MAP_VALUES:
+    case P_MAP_ENTRIES:
+        if (nargs != 1 || types[0].id != TN_T_MAP || !types[0].nested)
+            return no_match(name, types, nargs, err);
+        ret = tn_type_list(proto == P_MAP_ENTRIES ? tn_type_list_child(types[0])
+                                                  : types[0].nested->children[proto == P_MAP_KEYS ? 0 : 1]);
         break;
     case P_CONTAINS: {
         if (nargs != 2 || types[0].id != TN_T_LIST)

@@ -317,6 +317,61 @@ done:
     return rc;
 }
 
+/* map_keys / map_values / map_entries: the map's keys, values or {key, value} entries as a list
+ * (fn->data: 0, 1 or 2). */
+int ex_nk_map_part(EX_NK_ARGS)
+{
+    TN_UNUSED(nargs);
+    int part = fn->data ? *(const int *)fn->data : 2;
+    const tn_vector *s = NULL;
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t p;
+        bool valid;
+        s = ex_nested_phys(args[0], EX_ROW(sel, i), &p, &valid);
+        if (valid) {
+            if (!entry_ok(s, entry_at(s, p)) || s->children[0]->nchildren < 2)
+                return bad_list(err);
+            total += entry_at(s, p)->length;
+        }
+    }
+    if (total > UINT32_MAX - 1)
+        return tn_err_set(err, TN_RANGE, "map too large");
+    uint32_t first, *rows = rows_alloc((uint32_t)total);
+    if (!rows || tn_vector_list_append(out, (uint32_t)total, &first)) {
+        tn_free(rows);
+        return TN_NOMEM;
+    }
+    tn_list_entry *oe = out->data;
+    uint32_t pos = 0;
+    int rc = TN_OK;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t r = EX_ROW(sel, i), p;
+        bool valid;
+        ex_nested_phys(args[0], r, &p, &valid);
+        oe[r].offset = first + pos;
+        oe[r].length = 0;
+        if (!valid) {
+            if (tn_vector_set_null(out, r)) {
+                rc = TN_NOMEM;
+                goto done;
+            }
+            continue;
+        }
+        const tn_list_entry *e = entry_at(s, p);
+        oe[r].length = e->length;
+        for (uint64_t k = 0; k < e->length; k++)
+            rows[pos++] = (uint32_t)(e->offset + k);
+    }
+    if (pos) {
+        const tn_vector *src = part == 2 ? s->children[0] : s->children[0]->children[part];
+        rc = ex_nested_gather(out->children[0], NULL, first, src, rows, 0, pos);
+    }
+done:
+    tn_free(rows);
+    return rc;
+}
+
 /* ======================= len ======================= */
 
 int ex_nk_len(EX_NK_ARGS)

@@ -100,9 +100,10 @@ const ex_func *ex_nested_cast_func(tn_type from, tn_type to, bool try_cast);
 /* Is `name` one of the nested functions ex_nested_resolve knows (case-insensitive)? */
 bool ex_nested_has_function(const char *name);
 /* Resolve a nested function for the given argument types: list_value/list_pack, list_extract/
- * list_element/array_extract, list_slice/array_slice, len/length/array_length/cardinality (of a
- * LIST/MAP), list_contains/array_contains/list_has, list_concat/list_cat/array_concat,
- * map_extract/element_at (list result), map_extract_value (value result), struct_extract (needs
+ * list_element/array_extract, list_slice/array_slice, len/length/array_length (of a LIST),
+ * cardinality (of a MAP), list_contains/array_contains/list_has, list_concat/list_cat/
+ * array_concat, map_extract/element_at (list result), map_extract_value (value result),
+ * map_keys/map_values/map_entries, struct_extract (needs
  * the field name as a constant: use ex_nested_struct_extract_func), and the comparison operators
  * "=", "<>", "<", "<=", ">", ">=" on nested operands. cast_to[i] receives the type argument i must
  * be cast to (may be nested: build the cast with ex_nested_cast_func). TN_NOTFOUND when the name

@@ -19,6 +19,7 @@ int ex_nk_list_slice(EX_NK_ARGS);       /* (LIST, BIGINT, BIGINT) -> LIST */
 int ex_nk_map_value(EX_NK_ARGS);        /* (MAP, key) -> value */
 int ex_nk_map_extract(EX_NK_ARGS);      /* (MAP, key) -> LIST(value) */
 int ex_nk_len(EX_NK_ARGS);              /* (LIST | MAP) -> BIGINT */
+int ex_nk_map_part(EX_NK_ARGS);         /* MAP -> LIST of keys / values / entries (fn->data 0/1/2) */
 int ex_nk_list_contains(EX_NK_ARGS);    /* (LIST(T), T) -> BOOLEAN */
 int ex_nk_list_concat(EX_NK_ARGS);      /* (LIST, LIST) -> LIST */
 int ex_nk_compare(EX_NK_ARGS);          /* (T, T) -> BOOLEAN; fn->data: EX_OP_EQ..EX_OP_GE */

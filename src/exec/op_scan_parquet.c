@@ -35,7 +35,9 @@
  * survivor only (the chunk's count ends there) and skip the rest. The chunk is emitted with the
  * selection. The FILTER operator above re-applies the same predicate (correct, and cheap on a
  * selected chunk); it is kept so that the scan's filter is an optimisation that can be turned
- * off or refused (volatile predicates, OOM) without changing results.
+ * off or refused (volatile predicates, OOM) without changing results. Since that costs a second
+ * evaluation, the scan stops evaluating the filter for the rest of a row group after
+ * LATE_GIVE_UP consecutive batches in which it saved almost nothing (survivors up to the end).
  *
  * With no projected fields (COUNT(*)), chunks of zero columns carry only the row count of the
  * selected ranges: no column chunk is read at all.
@@ -57,6 +59,10 @@
 /* Gaps between selected row ranges up to this many rows are decoded and deselected rather than
  * skipped, so that one batch can cover several small ranges. */
 #define GAP_READ_THROUGH 256
+/* Late materialization costs one extra evaluation of the filter per batch (the FILTER above
+ * evaluates it again). After this many consecutive batches in which it saved less than 1/16 of
+ * the rows of the other columns, it is switched off for the rest of the row group. */
+#define LATE_GIVE_UP 4
 
 /* ---- morsel cursor: a thread-safe dispenser of morsel numbers [0, total) ---- */
 typedef struct morsel_cursor {
@@ -111,6 +117,8 @@ typedef struct scan_op {
     bool *filter_col;          /* nfields: referenced by filter */
     uint32_t nfilter_cols;
     uint32_t *range_sel;       /* TN_BATCH: rows of the window inside the ranges */
+    uint32_t late_streak;      /* consecutive batches where late materialization saved < 1/16 */
+    bool late_off;             /* given up for the current morsel (see LATE_GIVE_UP) */
 
     tn_chunk *chunk;
     ex_scan_stats stats;
@@ -271,6 +279,8 @@ static int start_morsel(scan_op *s, bool *got, tn_err *err)
         s->rg_rows = nrows > 0 ? (uint64_t)nrows : 0;
         s->pos = 0;
         s->range_i = 0;
+        s->late_streak = 0;
+        s->late_off = false;
         s->cur_file = file;
         s->cur_rg = rg;
         s->in_morsel = true;
@@ -362,10 +372,12 @@ static uint64_t batch_window(scan_op *s, uint32_t *nsel, bool *gaps)
     return end;
 }
 
-static bool late_active(const scan_op *s)
+static bool late_configured(const scan_op *s)
 {
     return s->filter && (s->prune & EX_PRUNE_LATE) && s->nfilter_cols > 0 && s->nfilter_cols < s->nfields;
 }
+
+static bool late_active(const scan_op *s) { return !s->late_off && late_configured(s); }
 
 /* Read the next batch of the current morsel into the chunk; *n = rows (chunk count), 0 when the
  * morsel is done. */
@@ -439,6 +451,12 @@ static int read_batch(scan_op *s, uint32_t *n, tn_err *err)
                 return rc;
         }
         s->stats.rows_skipped_late += want - upto;
+        if ((uint64_t)(want - upto) * 16 < want) {
+            if (++s->late_streak >= LATE_GIVE_UP)
+                s->late_off = true;
+        } else {
+            s->late_streak = 0;
+        }
         s->pos = end;
         if (k == 0) {
             c->count = 0;
@@ -641,7 +659,7 @@ static void scan_explain(const ex_op *op, tn_sbuf *out)
     if (st.pages_total)
         tn_sbuf_printf(out, "; pages: %llu of %llu skipped by page index (%llu rows)", (unsigned long long)st.pages_skipped,
                        (unsigned long long)st.pages_total, (unsigned long long)st.rows_skipped_pages);
-    if (s->filter && late_active(s)) {
+    if (late_configured(s)) {
         tn_sbuf_puts(out, "; late materialization on ");
         ex_expr_explain(s->filter, out);
         if (s->started)

@@ -1,7 +1,8 @@
 /*
- * column_reader.c -- reads one flat top-level column of one row group into tn_vectors; and the
- * leaf columns of nested fields in "level mode" for nested.c (pq_column_reader_open hands nested
- * fields to nested.c and this file's reader becomes a handle that delegates to it).
+ * column_reader.c -- reads one flat top-level column of one row group into tn_vectors; the page
+ * and value machinery is shared with the level mode of leaf_levels.c (struct in reader_int.h).
+ * pq_column_reader_open hands nested fields to nested.c, and the reader it returns is then a
+ * handle that delegates to the nested reader.
  *
  * Spec: parquet-format README (column chunks, pages), parquet.thrift PageHeader, Encodings.md,
  * LogicalTypes.md; summary sections 1, 5, 6, 7 and 8.
@@ -32,15 +33,10 @@
  * FLOAT16 to float, INT96 (julian day + nanoseconds) to microseconds since the epoch with Spark's
  * wrapping arithmetic, INTERVAL to tn_interval.
  *
- * Level mode (nested.h): repetition levels are decoded too (v1: RLE with a u32 length prefix or
- * legacy BIT_PACKED, before the definition levels; v2: the first level section), levels are
- * checked (within their maxima; the chunk's first repetition level is 0; a continued list is
- * present: rep r > 0 needs def >= the definition level of the r-th repeated ancestor), and
- * pq_leaf_read returns whole records: it decodes levels ahead into a small buffer, stops right
- * before the first slot of the record after the last one wanted, and decodes the values of the
- * consumed slots densely (dictionary values gathered, so nested leaves are always FLAT). Levels
- * read ahead keep their page current until they are consumed, so records may span pages and
- * batches may end anywhere. Values of the flat path are untouched by this mode.
+ * Level mode (leaves of nested fields; leaf_levels.c, nested.h) shares the page machinery:
+ * pages also decode their repetition levels (v1: RLE with a u32 length prefix or legacy
+ * BIT_PACKED, before the definition levels; v2: the first level section), whole v2 pages can be
+ * skipped by num_rows, and values are never returned as DICT vectors. The flat path is unchanged.
  *
  * Hostile input: offsets and sizes are checked against the file, the chunk and the page; page
  * sizes are capped (PQ_MAX_PAGE_BYTES, and a compression-ratio bound); value counts can never
@@ -48,10 +44,8 @@
  * column chunk declares; dictionary indexes, level values and encodings are validated. Errors name
  * the file, the column chunk (leaf index and name), the row group and the byte offset.
  */
-#include "metadata.h"
+#include "reader_int.h"
 #include "codec.h"
-#include "encoding.h"
-#include "nested.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -72,88 +66,9 @@ bool pq_verify_page_crc = true;
 /* Values decoded at once for a whole DELTA_* page (scratch memory bound: 16 bytes each). */
 #define PQ_MAX_PAGE_DECODE ((uint32_t)1 << 26)
 
-enum conv_kind {
-    CV_NULL, CV_BOOL, CV_COPY, CV_I32_I8, CV_I32_I16, CV_I32_I64, CV_I32_I128, CV_I64_I128,
-    CV_INT96, CV_F16, CV_INTERVAL, CV_BE_DEC64, CV_BE_DEC128, CV_STR
-};
-
-enum src_mode { SM_NONE, SM_PLAIN_FIXED, SM_PLAIN_BOOL, SM_PLAIN_BA, SM_RLE_BOOL, SM_DICT, SM_STRS };
-
-/* Where the values of the current page (or the dictionary page) come from. */
-typedef struct val_src {
-    int mode;
-    const uint8_t *p, *end;  /* PLAIN cursor (also fixed-width scratch) */
-    uint64_t bit;            /* SM_PLAIN_BOOL: bit position from p */
-    tn_buf *buf;             /* buffer p points into: string views keep it alive (borrowed) */
-    tn_buf *heap;            /* SM_STRS: DELTA_BYTE_ARRAY heap (borrowed) */
-    pq_rle_decoder rle;      /* SM_DICT indexes / SM_RLE_BOOL */
-    const tn_str *strs;      /* SM_STRS */
-    uint32_t nstrs, spos;
-} val_src;
-
-struct pq_column_reader {
-    pq_file *f;
-    const pq_schema_node *node;
-    const pq_column_meta *md;
-    tn_type type;
-    int pt;                  /* physical type */
-    uint32_t pw;             /* physical value width in bytes (0 for BOOLEAN, BYTE_ARRAY) */
-    int conv;
-    int max_def;
-    int def_bw;
-    char what[384];          /* "<path>: column chunk N (name) of row group R" */
-    char ph_what[160];       /* "column chunk N (name) of row group R page header" */
-
-    tn_buf *chunk;
-    uint64_t chunk_off;      /* file offset of chunk->data[0] */
-    size_t pos;              /* next page header, relative to chunk start */
-    int64_t values_left;     /* level slots not yet consumed in the chunk */
-    bool seen_data_page;
-
-    bool has_dict;
-    tn_vector *dict;         /* FLAT, of `type`; NULL for NULL-typed columns */
-    uint32_t dict_n;
-
-    /* current data page */
-    bool in_page;
-    uint64_t page_off;       /* file offset of the page header */
-    uint32_t page_left;      /* level slots left */
-    uint32_t page_values;    /* level slots in the page */
-    int enc;
-    tn_buf *page_buf;        /* decompressed page, or a reference to the chunk buffer */
-    tn_buf *scratch;         /* whole-page decoded values (DELTA_*, BSS) */
-    tn_buf *heap;            /* DELTA_BYTE_ARRAY strings */
-    tn_str *strs;            /* DELTA_* string views (owned) */
-    pq_rle_decoder def;
-    uint16_t *legacy_defs;   /* BIT_PACKED levels of the whole page (owned) */
-    uint32_t legacy_pos;
-    val_src src;
-
-    /* batch scratch */
-    uint16_t *defs;
-    uint32_t *idx;
-    uint32_t scratch_cap;
-
-    /* nested fields: this reader is only a handle for the nested reader (nested.c) */
-    pq_nested_reader *nested;
-    /* level mode (leaves of nested fields, nested.h): levels are decoded ahead from the current
-     * page into la_rep/la_def; the values of la[la_pos, la_n) are still unread in the page's value
-     * source, so the page stays current until they are consumed */
-    bool levels;
-    bool chunk_started;      /* the chunk's first level has been checked (must start a record) */
-    bool need_record;        /* whole v2 pages were skipped: the next level must start a record */
-    int max_rep, rep_bw;
-    uint16_t *rep_def;       /* [r]: definition level of the repeated ancestor at repetition level r */
-    pq_rle_decoder rep;
-    uint16_t *legacy_reps;   /* BIT_PACKED repetition levels of the whole page (owned) */
-    uint32_t legacy_rep_pos;
-    uint16_t *la_rep, *la_def;
-    uint32_t la_pos, la_n;
-};
-
 /* ---- errors ---- */
-static int rd_err(pq_column_reader *r, tn_err *err, int code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int rd_err(pq_column_reader *r, tn_err *err, int code, const char *fmt, ...)
+int pq_rd_err(pq_column_reader *r, tn_err *err, int code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int pq_rd_err(pq_column_reader *r, tn_err *err, int code, const char *fmt, ...)
 {
     char msg[600];
     va_list ap;
@@ -166,7 +81,7 @@ static int rd_err(pq_column_reader *r, tn_err *err, int code, const char *fmt, .
 }
 
 /* Prefix an error reported by a decoder (codec, encoding) with the column and page. */
-static int rd_prefix(pq_column_reader *r, tn_err *err, int rc)
+int pq_rd_prefix(pq_column_reader *r, tn_err *err, int rc)
 {
     if (rc == TN_NOMEM)
         return rc;
@@ -270,7 +185,7 @@ static inline int64_t int96_to_ns(const uint8_t *p)
 
 static int dec_overflow(pq_column_reader *r, tn_err *err)
 {
-    return rd_err(r, err, TN_CORRUPT, "decimal value does not fit in DECIMAL(%d,%d)", r->type.precision,
+    return pq_rd_err(r, err, TN_CORRUPT, "decimal value does not fit in DECIMAL(%d,%d)", r->type.precision,
                   r->type.scale);
 }
 
@@ -363,7 +278,7 @@ static int conv_fixed(pq_column_reader *r, const uint8_t *src, uint8_t *dst, uin
         break;
     }
     default:
-        return rd_err(r, err, TN_ERROR, "internal error: conversion %d from fixed-width values", r->conv);
+        return pq_rd_err(r, err, TN_ERROR, "internal error: conversion %d from fixed-width values", r->conv);
     }
     return TN_OK;
 }
@@ -390,7 +305,7 @@ static int conv_strs(pq_column_reader *r, const tn_str *s, uint8_t *dst, uint32_
         return TN_OK;
     }
     default:
-        return rd_err(r, err, TN_ERROR, "internal error: conversion %d from byte arrays", r->conv);
+        return pq_rd_err(r, err, TN_ERROR, "internal error: conversion %d from byte arrays", r->conv);
     }
 }
 
@@ -468,7 +383,7 @@ static int keep_dict_bufs(pq_column_reader *r, tn_vector *out)
 
 /* Decode the next nn non-null values from s into dst. as_index: write dictionary indexes (the
  * output is a DICT vector) instead of values. */
-static int decode_values(pq_column_reader *r, val_src *s, tn_vector *out, uint8_t *dst, uint32_t nn,
+int pq_rd_decode_values(pq_column_reader *r, val_src *s, tn_vector *out, uint8_t *dst, uint32_t nn,
                          bool as_index, tn_err *err)
 {
     int rc;
@@ -478,7 +393,7 @@ static int decode_values(pq_column_reader *r, val_src *s, tn_vector *out, uint8_
     case SM_PLAIN_FIXED: {
         size_t need = (size_t)nn * r->pw;
         if (need > (size_t)(s->end - s->p))
-            return rd_err(r, err, TN_CORRUPT, "values section holds %zu bytes but %u values of %u bytes remain",
+            return pq_rd_err(r, err, TN_CORRUPT, "values section holds %zu bytes but %u values of %u bytes remain",
                           (size_t)(s->end - s->p), nn, r->pw);
         if ((rc = conv_fixed(r, s->p, dst, nn, s->buf, out, err)))
             return rc;
@@ -488,7 +403,7 @@ static int decode_values(pq_column_reader *r, val_src *s, tn_vector *out, uint8_
     case SM_PLAIN_BOOL: {
         uint64_t avail = (uint64_t)(s->end - s->p) * 8;
         if (s->bit + nn > avail)
-            return rd_err(r, err, TN_CORRUPT, "boolean values section ends after %llu of %llu values",
+            return pq_rd_err(r, err, TN_CORRUPT, "boolean values section ends after %llu of %llu values",
                           (unsigned long long)avail, (unsigned long long)(s->bit + nn));
         uint64_t b = s->bit;
         for (uint32_t i = 0; i < nn; i++, b++)
@@ -498,7 +413,7 @@ static int decode_values(pq_column_reader *r, val_src *s, tn_vector *out, uint8_
     }
     case SM_RLE_BOOL:
         if ((rc = pq_rle_get(&s->rle, r->idx, nn, err)))
-            return rd_prefix(r, err, rc);
+            return pq_rd_prefix(r, err, rc);
         for (uint32_t i = 0; i < nn; i++)
             dst[i] = (uint8_t)r->idx[i];
         return TN_OK;
@@ -509,11 +424,11 @@ static int decode_values(pq_column_reader *r, val_src *s, tn_vector *out, uint8_
             bool longs = false;
             for (uint32_t i = 0; i < nn; i++) {
                 if (TN_UNLIKELY(end - p < 4))
-                    return rd_err(r, err, TN_CORRUPT, "BYTE_ARRAY value %u: length prefix runs past the page end", i);
+                    return pq_rd_err(r, err, TN_CORRUPT, "BYTE_ARRAY value %u: length prefix runs past the page end", i);
                 uint32_t len = (uint32_t)ld32(p);
                 p += 4;
                 if (TN_UNLIKELY(len > (size_t)(end - p)))
-                    return rd_err(r, err, TN_CORRUPT, "BYTE_ARRAY value %u of %u bytes runs past the page end", i, len);
+                    return pq_rd_err(r, err, TN_CORRUPT, "BYTE_ARRAY value %u of %u bytes runs past the page end", i, len);
                 d[i] = tn_str_make((const char *)p, len);
                 longs |= len > TN_STR_INLINE;
                 p += len;
@@ -523,11 +438,11 @@ static int decode_values(pq_column_reader *r, val_src *s, tn_vector *out, uint8_
         } else {
             for (uint32_t i = 0; i < nn; i++) {
                 if (TN_UNLIKELY(end - p < 4))
-                    return rd_err(r, err, TN_CORRUPT, "BYTE_ARRAY value %u: length prefix runs past the page end", i);
+                    return pq_rd_err(r, err, TN_CORRUPT, "BYTE_ARRAY value %u: length prefix runs past the page end", i);
                 uint32_t len = (uint32_t)ld32(p);
                 p += 4;
                 if (TN_UNLIKELY(len > (size_t)(end - p)))
-                    return rd_err(r, err, TN_CORRUPT, "BYTE_ARRAY value %u of %u bytes runs past the page end", i, len);
+                    return pq_rd_err(r, err, TN_CORRUPT, "BYTE_ARRAY value %u of %u bytes runs past the page end", i, len);
                 bool ok = r->conv == CV_BE_DEC64 ? be_to_i64(p, len, (int64_t *)dst + i)
                                                  : be_to_i128(p, len, (tn_i128 *)dst + i);
                 if (!ok)
@@ -540,7 +455,7 @@ static int decode_values(pq_column_reader *r, val_src *s, tn_vector *out, uint8_
     }
     case SM_STRS:
         if (nn > s->nstrs - s->spos)
-            return rd_err(r, err, TN_CORRUPT, "page holds %u values but more are required by its levels", s->nstrs);
+            return pq_rd_err(r, err, TN_CORRUPT, "page holds %u values but more are required by its levels", s->nstrs);
         if ((rc = conv_strs(r, s->strs + s->spos, dst, nn, err)))
             return rc;
         s->spos += nn;
@@ -554,12 +469,12 @@ static int decode_values(pq_column_reader *r, val_src *s, tn_vector *out, uint8_
     case SM_DICT: {
         uint32_t *ix = as_index ? (uint32_t *)dst : r->idx;
         if ((rc = pq_rle_get(&s->rle, ix, nn, err)))
-            return rd_prefix(r, err, rc);
+            return pq_rd_prefix(r, err, rc);
         uint32_t mx = 0;
         for (uint32_t i = 0; i < nn; i++)
             mx = ix[i] > mx ? ix[i] : mx;
         if (mx >= r->dict_n)
-            return rd_err(r, err, TN_CORRUPT, "dictionary index %u out of range (dictionary has %u entries)", mx,
+            return pq_rd_err(r, err, TN_CORRUPT, "dictionary index %u out of range (dictionary has %u entries)", mx,
                           r->dict_n);
         if (!as_index) {
             gather(r->dict->data, tn_type_width(r->type), ix, nn, dst);
@@ -569,12 +484,12 @@ static int decode_values(pq_column_reader *r, val_src *s, tn_vector *out, uint8_
         return TN_OK;
     }
     default:
-        return rd_err(r, err, TN_ERROR, "internal error: no value source");
+        return pq_rd_err(r, err, TN_ERROR, "internal error: no value source");
     }
 }
 
 /* Skip nn non-null values of s. */
-static int skip_values(pq_column_reader *r, val_src *s, uint32_t nn, tn_err *err)
+int pq_rd_skip_values(pq_column_reader *r, val_src *s, uint32_t nn, tn_err *err)
 {
     int rc;
     if (nn == 0)
@@ -583,29 +498,29 @@ static int skip_values(pq_column_reader *r, val_src *s, uint32_t nn, tn_err *err
     case SM_PLAIN_FIXED: {
         size_t need = (size_t)nn * r->pw;
         if (need > (size_t)(s->end - s->p))
-            return rd_err(r, err, TN_CORRUPT, "values section too short to skip %u values", nn);
+            return pq_rd_err(r, err, TN_CORRUPT, "values section too short to skip %u values", nn);
         s->p += need;
         return TN_OK;
     }
     case SM_PLAIN_BOOL:
         if (s->bit + nn > (uint64_t)(s->end - s->p) * 8)
-            return rd_err(r, err, TN_CORRUPT, "boolean values section too short to skip %u values", nn);
+            return pq_rd_err(r, err, TN_CORRUPT, "boolean values section too short to skip %u values", nn);
         s->bit += nn;
         return TN_OK;
     case SM_RLE_BOOL:
     case SM_DICT:
         if ((rc = pq_rle_skip(&s->rle, nn, err)))
-            return rd_prefix(r, err, rc);
+            return pq_rd_prefix(r, err, rc);
         return TN_OK;
     case SM_PLAIN_BA: {
         const uint8_t *p = s->p, *end = s->end;
         for (uint32_t i = 0; i < nn; i++) {
             if (end - p < 4)
-                return rd_err(r, err, TN_CORRUPT, "BYTE_ARRAY length prefix runs past the page end");
+                return pq_rd_err(r, err, TN_CORRUPT, "BYTE_ARRAY length prefix runs past the page end");
             uint32_t len = (uint32_t)ld32(p);
             p += 4;
             if (len > (size_t)(end - p))
-                return rd_err(r, err, TN_CORRUPT, "BYTE_ARRAY value of %u bytes runs past the page end", len);
+                return pq_rd_err(r, err, TN_CORRUPT, "BYTE_ARRAY value of %u bytes runs past the page end", len);
             p += len;
         }
         s->p = p;
@@ -613,11 +528,11 @@ static int skip_values(pq_column_reader *r, val_src *s, uint32_t nn, tn_err *err
     }
     case SM_STRS:
         if (nn > s->nstrs - s->spos)
-            return rd_err(r, err, TN_CORRUPT, "page holds %u values but more are required by its levels", s->nstrs);
+            return pq_rd_err(r, err, TN_CORRUPT, "page holds %u values but more are required by its levels", s->nstrs);
         s->spos += nn;
         return TN_OK;
     default:
-        return rd_err(r, err, TN_ERROR, "internal error: no value source");
+        return pq_rd_err(r, err, TN_ERROR, "internal error: no value source");
     }
 }
 
@@ -648,7 +563,7 @@ static int read_defs(pq_column_reader *r, uint16_t *defs, uint32_t n, uint32_t *
         memcpy(defs, r->legacy_defs + r->legacy_pos, (size_t)n * sizeof *defs);
         r->legacy_pos += n;
     } else if ((rc = pq_rle_get_levels(&r->def, defs, n, err))) {
-        return rd_prefix(r, err, rc);
+        return pq_rd_prefix(r, err, rc);
     }
     const uint16_t maxd = (uint16_t)r->max_def;
     uint32_t c = 0;
@@ -658,7 +573,7 @@ static int read_defs(pq_column_reader *r, uint16_t *defs, uint32_t n, uint32_t *
         hi = defs[i] > hi ? defs[i] : hi;
     }
     if (hi > maxd)
-        return rd_err(r, err, TN_CORRUPT, "definition level %u exceeds the maximum %d", hi, r->max_def);
+        return pq_rd_err(r, err, TN_CORRUPT, "definition level %u exceeds the maximum %d", hi, r->max_def);
     *nn = c;
     return TN_OK;
 }
@@ -707,9 +622,9 @@ static void finish_page(pq_column_reader *r)
 static int check_page_sizes(pq_column_reader *r, size_t usize, size_t csize, tn_err *err)
 {
     if (usize > PQ_MAX_PAGE_BYTES)
-        return rd_err(r, err, TN_CORRUPT, "uncompressed page size %zu exceeds the 1 GiB limit", usize);
+        return pq_rd_err(r, err, TN_CORRUPT, "uncompressed page size %zu exceeds the 1 GiB limit", usize);
     if (usize > PQ_RATIO_SLACK && (usize - PQ_RATIO_SLACK) / PQ_MAX_RATIO > csize)
-        return rd_err(r, err, TN_CORRUPT,
+        return pq_rd_err(r, err, TN_CORRUPT,
                       "uncompressed page size %zu is implausible for %zu compressed bytes (ratio limit %d)",
                       usize, csize, PQ_MAX_RATIO);
     return TN_OK;
@@ -732,10 +647,10 @@ static int page_bytes(pq_column_reader *r, const uint8_t *body, size_t clen, siz
         return rc;
     tn_buf *b = tn_buf_new(usize);
     if (!b)
-        return rd_err(r, err, TN_NOMEM, "out of memory for a page of %zu bytes", usize);
+        return pq_rd_err(r, err, TN_NOMEM, "out of memory for a page of %zu bytes", usize);
     if ((rc = pq_decompress(r->md->codec, body, clen, b->data, usize, err))) {
         tn_buf_unref(b);
-        return rd_prefix(r, err, rc);
+        return pq_rd_prefix(r, err, rc);
     }
     b->size = usize;
     *out = b;
@@ -749,11 +664,11 @@ static int load_dictionary(pq_column_reader *r, const pq_page_header *h, const u
 {
     int rc;
     if (r->has_dict)
-        return rd_err(r, err, TN_CORRUPT, "second dictionary page in the column chunk");
+        return pq_rd_err(r, err, TN_CORRUPT, "second dictionary page in the column chunk");
     if (r->seen_data_page)
-        return rd_err(r, err, TN_CORRUPT, "dictionary page after a data page");
+        return pq_rd_err(r, err, TN_CORRUPT, "dictionary page after a data page");
     if (h->dict.encoding != PQ_ENC_PLAIN && h->dict.encoding != PQ_ENC_PLAIN_DICTIONARY)
-        return rd_err(r, err, TN_NOTSUP, "unsupported dictionary page encoding %s",
+        return pq_rd_err(r, err, TN_NOTSUP, "unsupported dictionary page encoding %s",
                       pq_encoding_name(h->dict.encoding));
     uint32_t nd = (uint32_t)h->dict.num_values;
     r->has_dict = true;
@@ -770,12 +685,12 @@ static int load_dictionary(pq_column_reader *r, const pq_page_header *h, const u
                          : r->pt == PQ_BYTE_ARRAY ? (uint64_t)nd * 4 : (uint64_t)nd * r->pw;
     if (min_bytes > len) {
         tn_buf_unref(pb);
-        return rd_err(r, err, TN_CORRUPT, "dictionary page declares %u entries but holds only %zu bytes", nd, len);
+        return pq_rd_err(r, err, TN_CORRUPT, "dictionary page declares %u entries but holds only %zu bytes", nd, len);
     }
     r->dict = tn_vector_new(r->type, nd);
     if (!r->dict) {
         tn_buf_unref(pb);
-        return rd_err(r, err, TN_NOMEM, "out of memory for a dictionary of %u entries", nd);
+        return pq_rd_err(r, err, TN_NOMEM, "out of memory for a dictionary of %u entries", nd);
     }
     val_src s;
     memset(&s, 0, sizeof s);
@@ -783,7 +698,7 @@ static int load_dictionary(pq_column_reader *r, const pq_page_header *h, const u
     s.p = data;
     s.end = data + len;
     s.buf = pb;
-    rc = decode_values(r, &s, r->dict, r->dict->data, nd, false, err);
+    rc = pq_rd_decode_values(r, &s, r->dict, r->dict->data, nd, false, err);
     tn_buf_unref(pb);
     if (rc)
         return rc == TN_NOMEM ? tn_err_set(err, rc, "out of memory decoding a dictionary") : rc;
@@ -807,14 +722,14 @@ static int init_values(pq_column_reader *r, const uint8_t *data, size_t len, tn_
     case PQ_ENC_PLAIN_DICTIONARY:
     case PQ_ENC_RLE_DICTIONARY: {
         if (!r->has_dict)
-            return rd_err(r, err, TN_CORRUPT, "dictionary-encoded page but the column chunk has no dictionary page");
+            return pq_rd_err(r, err, TN_CORRUPT, "dictionary-encoded page but the column chunk has no dictionary page");
         if (len == 0) {
             /* only legal when the page holds no values; decoding will report otherwise */
             pq_rle_init(&s->rle, data, 0, 0);
         } else {
             int bw = data[0];
             if (bw > 32)
-                return rd_err(r, err, TN_CORRUPT, "dictionary index bit width %d exceeds 32", bw);
+                return pq_rd_err(r, err, TN_CORRUPT, "dictionary index bit width %d exceeds 32", bw);
             pq_rle_init(&s->rle, data + 1, len - 1, bw);
         }
         s->mode = SM_DICT;
@@ -822,12 +737,12 @@ static int init_values(pq_column_reader *r, const uint8_t *data, size_t len, tn_
     }
     case PQ_ENC_RLE: {
         if (pt != PQ_BOOLEAN)
-            return rd_err(r, err, TN_NOTSUP, "RLE encoding is only supported for BOOLEAN values");
+            return pq_rd_err(r, err, TN_NOTSUP, "RLE encoding is only supported for BOOLEAN values");
         if (len < 4)
-            return rd_err(r, err, TN_CORRUPT, "RLE boolean values lack their 4-byte length prefix");
+            return pq_rd_err(r, err, TN_CORRUPT, "RLE boolean values lack their 4-byte length prefix");
         uint32_t n = (uint32_t)ld32(data);
         if (n > len - 4)
-            return rd_err(r, err, TN_CORRUPT, "RLE boolean length %u exceeds the %zu bytes of the page", n, len - 4);
+            return pq_rd_err(r, err, TN_CORRUPT, "RLE boolean length %u exceeds the %zu bytes of the page", n, len - 4);
         pq_rle_init(&s->rle, data + 4, n, 1);
         s->mode = SM_RLE_BOOL;
         return TN_OK;
@@ -839,12 +754,12 @@ static int init_values(pq_column_reader *r, const uint8_t *data, size_t len, tn_
                    : enc == PQ_ENC_DELTA_LENGTH_BYTE_ARRAY ? pt == PQ_BYTE_ARRAY
                                                             : (pt == PQ_BYTE_ARRAY || pt == PQ_FIXED_LEN_BYTE_ARRAY);
         if (!okt)
-            return rd_err(r, err, TN_CORRUPT, "encoding %s is not valid for this physical type", pq_encoding_name(enc));
+            return pq_rd_err(r, err, TN_CORRUPT, "encoding %s is not valid for this physical type", pq_encoding_name(enc));
         uint32_t nn;
         if ((rc = count_page_nonnull(r, &nn, err)))
             return rc;
         if (nn > PQ_MAX_PAGE_DECODE)
-            return rd_err(r, err, TN_NOTSUP, "page of %u %s values exceeds the decode limit of %u", nn,
+            return pq_rd_err(r, err, TN_NOTSUP, "page of %u %s values exceeds the decode limit of %u", nn,
                           pq_encoding_name(enc), PQ_MAX_PAGE_DECODE);
         if (enc == PQ_ENC_DELTA_BINARY_PACKED) {
             /* INT32 streams are decoded with 64-bit arithmetic and then truncated: wrapping mod 2^64
@@ -852,12 +767,12 @@ static int init_values(pq_column_reader *r, const uint8_t *data, size_t len, tn_
              * writes when min_delta falls outside int32 (summary section 6.4). */
             r->scratch = tn_buf_new((size_t)nn * 8);
             if (!r->scratch)
-                return rd_err(r, err, TN_NOMEM, "out of memory decoding %u values", nn);
+                return pq_rd_err(r, err, TN_NOMEM, "out of memory decoding %u values", nn);
             uint32_t nd = 0;
             if (nn > 0 && (rc = pq_delta_binary_decode64(data, len, (int64_t *)r->scratch->data, nn, &nd, NULL, err)))
-                return rd_prefix(r, err, rc);
+                return pq_rd_prefix(r, err, rc);
             if (nd < nn)
-                return rd_err(r, err, TN_CORRUPT, "DELTA_BINARY_PACKED stream holds %u values but the levels need %u",
+                return pq_rd_err(r, err, TN_CORRUPT, "DELTA_BINARY_PACKED stream holds %u values but the levels need %u",
                               nd, nn);
             if (r->pw == 4) {
                 const int64_t *w64 = (const int64_t *)r->scratch->data;
@@ -874,7 +789,7 @@ static int init_values(pq_column_reader *r, const uint8_t *data, size_t len, tn_
         }
         r->strs = tn_malloc((size_t)TN_MAX(nn, 1u) * sizeof(tn_str));
         if (!r->strs)
-            return rd_err(r, err, TN_NOMEM, "out of memory decoding %u values", nn);
+            return pq_rd_err(r, err, TN_NOMEM, "out of memory decoding %u values", nn);
         if (nn == 0)
             rc = TN_OK;
         else if (enc == PQ_ENC_DELTA_LENGTH_BYTE_ARRAY)
@@ -882,15 +797,15 @@ static int init_values(pq_column_reader *r, const uint8_t *data, size_t len, tn_
         else
             rc = pq_delta_byte_array_decode(data, len, r->strs, nn, &r->heap, err);
         if (rc)
-            return rd_prefix(r, err, rc);
+            return pq_rd_prefix(r, err, rc);
         if (pt == PQ_FIXED_LEN_BYTE_ARRAY) {
             /* back to fixed width so every FLBA conversion applies */
             r->scratch = tn_buf_new((size_t)nn * r->pw);
             if (!r->scratch)
-                return rd_err(r, err, TN_NOMEM, "out of memory decoding %u values", nn);
+                return pq_rd_err(r, err, TN_NOMEM, "out of memory decoding %u values", nn);
             for (uint32_t i = 0; i < nn; i++) {
                 if (r->strs[i].len != r->pw)
-                    return rd_err(r, err, TN_CORRUPT, "DELTA_BYTE_ARRAY value %u has %u bytes in a FIXED_LEN_BYTE_ARRAY(%u)",
+                    return pq_rd_err(r, err, TN_CORRUPT, "DELTA_BYTE_ARRAY value %u has %u bytes in a FIXED_LEN_BYTE_ARRAY(%u)",
                                   i, r->strs[i].len, r->pw);
                 memcpy(r->scratch->data + (size_t)i * r->pw, tn_str_data(&r->strs[i]), r->pw);
             }
@@ -909,13 +824,13 @@ static int init_values(pq_column_reader *r, const uint8_t *data, size_t len, tn_
     }
     case PQ_ENC_BYTE_STREAM_SPLIT: {
         if (r->pw == 0)
-            return rd_err(r, err, TN_CORRUPT, "BYTE_STREAM_SPLIT is not valid for this physical type");
+            return pq_rd_err(r, err, TN_CORRUPT, "BYTE_STREAM_SPLIT is not valid for this physical type");
         r->scratch = tn_buf_new(len);
         if (!r->scratch)
-            return rd_err(r, err, TN_NOMEM, "out of memory decoding %zu bytes", len);
+            return pq_rd_err(r, err, TN_NOMEM, "out of memory decoding %zu bytes", len);
         uint32_t n = (uint32_t)(len / r->pw);
         if (len && (rc = pq_bss_decode(data, len, r->scratch->data, n, r->pw, err)))
-            return rd_prefix(r, err, rc);
+            return pq_rd_prefix(r, err, rc);
         r->scratch->size = (size_t)n * r->pw;
         s->mode = SM_PLAIN_FIXED;
         s->p = r->scratch->data;
@@ -924,7 +839,7 @@ static int init_values(pq_column_reader *r, const uint8_t *data, size_t len, tn_
         return TN_OK;
     }
     default:
-        return rd_err(r, err, TN_NOTSUP, "unsupported value encoding %s (%d)", pq_encoding_name(enc), enc);
+        return pq_rd_err(r, err, TN_NOTSUP, "unsupported value encoding %s (%d)", pq_encoding_name(enc), enc);
     }
 }
 
@@ -938,25 +853,25 @@ static int v1_levels(pq_column_reader *r, int enc, int bw, uint32_t nv, const ui
     const uint8_t *p = *pp;
     if (enc == PQ_ENC_RLE) {
         if (end - p < 4)
-            return rd_err(r, err, TN_CORRUPT, "%s levels lack their 4-byte length prefix", name);
+            return pq_rd_err(r, err, TN_CORRUPT, "%s levels lack their 4-byte length prefix", name);
         uint32_t dl = (uint32_t)ld32(p);
         p += 4;
         if (dl > (size_t)(end - p))
-            return rd_err(r, err, TN_CORRUPT, "%s levels of %u bytes run past the page end", name, dl);
+            return pq_rd_err(r, err, TN_CORRUPT, "%s levels of %u bytes run past the page end", name, dl);
         pq_rle_init(dec, p, dl, bw);
         p += dl;
     } else if (enc == PQ_ENC_BIT_PACKED) {
         size_t nb = ((size_t)nv * (size_t)bw + 7) / 8;
         if (nb > (size_t)(end - p))
-            return rd_err(r, err, TN_CORRUPT, "BIT_PACKED %s levels run past the page end", name);
+            return pq_rd_err(r, err, TN_CORRUPT, "BIT_PACKED %s levels run past the page end", name);
         *legacy = tn_malloc((size_t)TN_MAX(nv, 1u) * sizeof(uint16_t));
         if (!*legacy)
-            return rd_err(r, err, TN_NOMEM, "out of memory for %u levels", nv);
+            return pq_rd_err(r, err, TN_NOMEM, "out of memory for %u levels", nv);
         if ((rc = pq_bit_packed_legacy_decode(p, nb, bw, *legacy, nv, err)))
-            return rd_prefix(r, err, rc);
+            return pq_rd_prefix(r, err, rc);
         p += nb;
     } else {
-        return rd_err(r, err, TN_NOTSUP, "unsupported %s level encoding %s", name, pq_encoding_name(enc));
+        return pq_rd_err(r, err, TN_NOTSUP, "unsupported %s level encoding %s", name, pq_encoding_name(enc));
     }
     *pp = p;
     return TN_OK;
@@ -972,7 +887,7 @@ static int setup_data_page(pq_column_reader *r, const pq_page_header *h, const u
     bool v2 = h->type == PQ_PAGE_DATA_V2;
     uint32_t nv = (uint32_t)(v2 ? h->v2.num_values : h->data.num_values);
     if ((int64_t)nv > r->values_left)
-        return rd_err(r, err, TN_CORRUPT, "page holds %u values but only %lld remain in the column chunk", nv,
+        return pq_rd_err(r, err, TN_CORRUPT, "page holds %u values but only %lld remain in the column chunk", nv,
                       (long long)r->values_left);
     r->page_values = nv;
     r->page_left = nv;
@@ -996,9 +911,9 @@ static int setup_data_page(pq_column_reader *r, const pq_page_header *h, const u
     } else {
         size_t lv = (size_t)h->v2.rep_len + (size_t)h->v2.def_len;
         if (lv > clen)
-            return rd_err(r, err, TN_CORRUPT, "level sections of %zu bytes exceed the page body of %zu bytes", lv, clen);
+            return pq_rd_err(r, err, TN_CORRUPT, "level sections of %zu bytes exceed the page body of %zu bytes", lv, clen);
         if (lv > (size_t)h->uncompressed_page_size)
-            return rd_err(r, err, TN_CORRUPT, "level sections of %zu bytes exceed the uncompressed page size %d", lv,
+            return pq_rd_err(r, err, TN_CORRUPT, "level sections of %zu bytes exceed the uncompressed page size %d", lv,
                           h->uncompressed_page_size);
         if (r->max_rep > 0)
             pq_rle_init(&r->rep, body, (size_t)h->v2.rep_len, r->rep_bw);
@@ -1008,7 +923,7 @@ static int setup_data_page(pq_column_reader *r, const pq_page_header *h, const u
         if (vclen == 0) {
             /* an empty values section is never handed to the codec */
             if (vulen != 0 && h->v2.is_compressed && r->md->codec != PQ_CODEC_UNCOMPRESSED)
-                return rd_err(r, err, TN_CORRUPT, "empty compressed values section must decompress to %zu bytes", vulen);
+                return pq_rd_err(r, err, TN_CORRUPT, "empty compressed values section must decompress to %zu bytes", vulen);
             tn_buf_ref(r->chunk);
             r->page_buf = r->chunk;
             vals = body + lv;
@@ -1026,13 +941,13 @@ static int setup_data_page(pq_column_reader *r, const pq_page_header *h, const u
  * is non-NULL, whole data pages of at most *skip values are skipped without being decoded and
  * *skip is reduced accordingly; in level mode *skip counts records, and only v2 pages (which hold
  * whole records, num_rows of them) are skipped. r->in_page = false at the end of the chunk. */
-static int next_data_page(pq_column_reader *r, uint64_t *skip, tn_err *err)
+int pq_rd_next_page(pq_column_reader *r, uint64_t *skip, tn_err *err)
 {
     int rc;
     finish_page(r);
     while (r->values_left > 0) {
         if (r->pos >= r->chunk->size)
-            return rd_err(r, err, TN_CORRUPT, "column chunk ends after %lld of %lld values",
+            return pq_rd_err(r, err, TN_CORRUPT, "column chunk ends after %lld of %lld values",
                           (long long)(r->md->num_values - r->values_left), (long long)r->md->num_values);
         pq_page_header h;
         size_t hl;
@@ -1043,7 +958,7 @@ static int next_data_page(pq_column_reader *r, uint64_t *skip, tn_err *err)
         size_t body_off = r->pos + hl;
         size_t clen = (size_t)h.compressed_page_size;
         if (clen > r->chunk->size - body_off)
-            return rd_err(r, err, TN_CORRUPT, "page body of %zu bytes runs past the end of the column chunk (%zu bytes left)",
+            return pq_rd_err(r, err, TN_CORRUPT, "page body of %zu bytes runs past the end of the column chunk (%zu bytes left)",
                           clen, r->chunk->size - body_off);
         const uint8_t *body = r->chunk->data + body_off;
         r->pos = body_off + clen;
@@ -1051,7 +966,7 @@ static int next_data_page(pq_column_reader *r, uint64_t *skip, tn_err *err)
         if (data_page && skip) {
             uint32_t nv = (uint32_t)(h.type == PQ_PAGE_DATA_V2 ? h.v2.num_values : h.data.num_values);
             if ((int64_t)nv > r->values_left)
-                return rd_err(r, err, TN_CORRUPT, "page holds %u values but only %lld remain in the column chunk", nv,
+                return pq_rd_err(r, err, TN_CORRUPT, "page holds %u values but only %lld remain in the column chunk", nv,
                               (long long)r->values_left);
             if (r->levels) {
                 if (h.type == PQ_PAGE_DATA_V2 && h.v2.num_rows > 0 && (uint64_t)h.v2.num_rows <= *skip) {
@@ -1072,7 +987,7 @@ static int next_data_page(pq_column_reader *r, uint64_t *skip, tn_err *err)
         if (pq_verify_page_crc && h.has_crc && (h.type == PQ_PAGE_DICTIONARY || data_page)) {
             uint32_t c = (uint32_t)crc32(0L, body, (uInt)clen);
             if (c != h.crc)
-                return rd_err(r, err, TN_CORRUPT, "page CRC mismatch (stored 0x%08x, computed 0x%08x)", h.crc, c);
+                return pq_rd_err(r, err, TN_CORRUPT, "page CRC mismatch (stored 0x%08x, computed 0x%08x)", h.crc, c);
         }
         if (h.type == PQ_PAGE_DICTIONARY) {
             if ((rc = load_dictionary(r, &h, body, clen, err)))
@@ -1136,39 +1051,6 @@ static int pick_conv(pq_column_reader *r)
     }
 }
 
-/* Level mode setup: the definition level of each repeated ancestor (for the level consistency
- * check) and the read-ahead buffers. */
-static int setup_level_mode(pq_column_reader *r, tn_err *err)
-{
-    const pq_schema_node *path[160];
-    int depth = 0;
-    for (const pq_schema_node *n = r->node; n && n->parent && depth < 160; n = n->parent)
-        path[depth++] = n;
-    r->levels = true;
-    r->max_rep = r->node->max_rep;
-    r->rep_bw = pq_bit_width((uint32_t)r->max_rep);
-    r->rep_def = tn_calloc((size_t)r->max_rep + 1, sizeof *r->rep_def);
-    r->la_rep = tn_malloc((size_t)TN_BATCH * sizeof *r->la_rep);
-    r->la_def = tn_malloc((size_t)TN_BATCH * sizeof *r->la_def);
-    if (!r->rep_def || !r->la_rep || !r->la_def)
-        return tn_err_set(err, TN_NOMEM, "out of memory");
-    int d = 0, rp = 0;
-    while (depth > 0) {
-        const pq_schema_node *n = path[--depth];
-        if (n->repetition == PQ_OPTIONAL)
-            d++;
-        else if (n->repetition == PQ_REPEATED) {
-            d++, rp++;
-            if (rp <= r->max_rep)
-                r->rep_def[rp] = (uint16_t)d;
-        }
-    }
-    if (d != r->max_def || rp != r->max_rep)
-        return rd_err(r, err, TN_ERROR, "internal error: schema path levels %d/%d differ from the leaf's %d/%d", d, rp,
-                      r->max_def, r->max_rep);
-    return TN_OK;
-}
-
 /* Open a reader over leaf column `leaf` (schema node `node`) reading values as `type`. */
 static int open_leaf(pq_file *f, uint32_t rg, const pq_schema_node *node, int leaf, tn_type type, bool levels,
                      pq_column_reader **out, tn_err *err)
@@ -1193,29 +1075,29 @@ static int open_leaf(pq_file *f, uint32_t rg, const pq_schema_node *node, int le
     case PQ_FIXED_LEN_BYTE_ARRAY: r->pw = (uint32_t)node->type_length; break;
     default: r->pw = 0; break;
     }
-    if (levels && (rc = setup_level_mode(r, err)))
+    if (levels && (rc = pq_rd_setup_levels(r, err)))
         goto done;
     r->conv = pick_conv(r);
     if (r->conv < 0) {
         char tb[64];
-        rc = rd_err(r, err, TN_NOTSUP, "cannot read physical type %d as %s", r->pt, tn_type_name(r->type, tb, sizeof tb));
+        rc = pq_rd_err(r, err, TN_NOTSUP, "cannot read physical type %d as %s", r->pt, tn_type_name(r->type, tb, sizeof tb));
         goto done;
     }
 
     const pq_column_chunk *cc = &f->meta.row_groups[rg].columns[leaf];
     if (cc->has_file_path) {
-        rc = rd_err(r, err, TN_NOTSUP, "column data in an external file (%.*s) is not supported",
+        rc = pq_rd_err(r, err, TN_NOTSUP, "column data in an external file (%.*s) is not supported",
                     (int)TN_MIN(cc->file_path.n, 200u), (const char *)cc->file_path.p);
         goto done;
     }
     if (!cc->meta) {
-        rc = rd_err(r, err, TN_CORRUPT, "column chunk has no ColumnMetaData");
+        rc = pq_rd_err(r, err, TN_CORRUPT, "column chunk has no ColumnMetaData");
         goto done;
     }
     const pq_column_meta *md = cc->meta;
     r->md = md;
     if (md->type != r->pt) {
-        rc = rd_err(r, err, TN_CORRUPT, "ColumnMetaData type %d does not match the schema's physical type %d",
+        rc = pq_rd_err(r, err, TN_CORRUPT, "ColumnMetaData type %d does not match the schema's physical type %d",
                     md->type, r->pt);
         goto done;
     }
@@ -1229,7 +1111,7 @@ static int open_leaf(pq_file *f, uint32_t rg, const pq_schema_node *node, int le
         clen = 0;
     }
     if (start < 4 || clen < 0 || (uint64_t)start > f->footer_off || (uint64_t)clen > f->footer_off - (uint64_t)start) {
-        rc = rd_err(r, err, TN_CORRUPT,
+        rc = pq_rd_err(r, err, TN_CORRUPT,
                     "column chunk at offset %lld of %lld bytes lies outside the data region [4, %llu) of the file",
                     (long long)start, (long long)clen, (unsigned long long)f->footer_off);
         goto done;
@@ -1237,7 +1119,7 @@ static int open_leaf(pq_file *f, uint32_t rg, const pq_schema_node *node, int le
     r->chunk_off = (uint64_t)start;
     r->chunk = tn_buf_new((size_t)clen);
     if (!r->chunk) {
-        rc = rd_err(r, err, TN_NOMEM, "out of memory for a column chunk of %lld bytes", (long long)clen);
+        rc = pq_rd_err(r, err, TN_NOMEM, "out of memory for a column chunk of %lld bytes", (long long)clen);
         goto done;
     }
     if (clen && (rc = vfs_read(f->fh, (uint64_t)start, r->chunk->data, (size_t)clen, err)))
@@ -1311,7 +1193,7 @@ int pq_column_reader_next(pq_column_reader *r, uint32_t max_rows, tn_vector *out
     int out_dict = -1; /* -1 undecided, 0 FLAT, 1 DICT */
     while (produced < max_rows) {
         if (!r->in_page) {
-            if ((rc = next_data_page(r, NULL, err)))
+            if ((rc = pq_rd_next_page(r, NULL, err)))
                 return rc;
             if (!r->in_page)
                 break;
@@ -1339,7 +1221,7 @@ int pq_column_reader_next(pq_column_reader *r, uint32_t max_rows, tn_vector *out
             }
             size_t ow = out_dict ? sizeof(uint32_t) : w;
             uint8_t *dst = (uint8_t *)out->data + (size_t)produced * ow;
-            if ((rc = decode_values(r, &r->src, out, dst, nn, out_dict == 1, err)))
+            if ((rc = pq_rd_decode_values(r, &r->src, out, dst, nn, out_dict == 1, err)))
                 return rc == TN_NOMEM ? tn_err_set(err, rc, "out of memory") : rc;
             if (nn < n) {
                 spread(dst, ow, r->defs, n, nn, maxd);
@@ -1367,12 +1249,12 @@ int pq_column_reader_skip(pq_column_reader *r, uint64_t n, tn_err *err)
         return pq_nested_skip(r->nested, n, err);
     while (n > 0) {
         if (!r->in_page) {
-            if ((rc = next_data_page(r, &n, err)))
+            if ((rc = pq_rd_next_page(r, &n, err)))
                 return rc;
             if (n == 0)
                 return TN_OK;
             if (!r->in_page)
-                return rd_err(r, err, TN_CORRUPT, "cannot skip past the end of the column chunk");
+                return pq_rd_err(r, err, TN_CORRUPT, "cannot skip past the end of the column chunk");
         }
         uint32_t k = (uint32_t)TN_MIN(n, (uint64_t)r->page_left);
         if (r->conv != CV_NULL) {
@@ -1381,7 +1263,7 @@ int pq_column_reader_skip(pq_column_reader *r, uint64_t n, tn_err *err)
                 uint32_t m = TN_MIN(left, r->scratch_cap), nn = m;
                 if (r->max_def > 0 && (rc = read_defs(r, r->defs, m, &nn, err)))
                     return rc;
-                if ((rc = skip_values(r, &r->src, nn, err)))
+                if ((rc = pq_rd_skip_values(r, &r->src, nn, err)))
                     return rc;
                 left -= m;
             }
@@ -1394,182 +1276,6 @@ int pq_column_reader_skip(pq_column_reader *r, uint64_t n, tn_err *err)
     }
     return TN_OK;
 }
-
-/* ---- level mode (nested.h) ---- */
-/* Decode the next n repetition and definition levels of the current page and check them:
- * levels within their maxima, the chunk's first level starting a record, and every continued
- * list (rep r > 0) being present at its level (def >= rep_def[r]). */
-static int read_levels(pq_column_reader *r, uint16_t *reps, uint16_t *defs, uint32_t n, tn_err *err)
-{
-    int rc;
-    if (r->max_rep == 0)
-        memset(reps, 0, (size_t)n * sizeof *reps);
-    else if (r->legacy_reps) {
-        memcpy(reps, r->legacy_reps + r->legacy_rep_pos, (size_t)n * sizeof *reps);
-        r->legacy_rep_pos += n;
-    } else if ((rc = pq_rle_get_levels(&r->rep, reps, n, err)))
-        return rd_prefix(r, err, rc);
-    if (r->max_def == 0)
-        memset(defs, 0, (size_t)n * sizeof *defs);
-    else if (r->legacy_defs) {
-        memcpy(defs, r->legacy_defs + r->legacy_pos, (size_t)n * sizeof *defs);
-        r->legacy_pos += n;
-    } else if ((rc = pq_rle_get_levels(&r->def, defs, n, err)))
-        return rd_prefix(r, err, rc);
-    uint16_t hd = 0, hr = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        hd = defs[i] > hd ? defs[i] : hd;
-        hr = reps[i] > hr ? reps[i] : hr;
-    }
-    if (hd > r->max_def)
-        return rd_err(r, err, TN_CORRUPT, "definition level %u exceeds the maximum %d", hd, r->max_def);
-    if (hr > r->max_rep)
-        return rd_err(r, err, TN_CORRUPT, "repetition level %u exceeds the maximum %d", hr, r->max_rep);
-    if (!r->chunk_started && n > 0) {
-        r->chunk_started = true;
-        if (reps[0] != 0)
-            return rd_err(r, err, TN_CORRUPT, "the column chunk's first repetition level is %u: it must be 0 "
-                          "(start a record)", reps[0]);
-    }
-    if (r->need_record && n > 0) {
-        r->need_record = false;
-        if (reps[0] != 0)
-            return rd_err(r, err, TN_CORRUPT, "a data page v2 declaring num_rows does not end at a record boundary "
-                          "(the next page starts with repetition level %u)", reps[0]);
-    }
-    if (hr > 0) {
-        for (uint32_t i = 0; i < n; i++)
-            if (reps[i] > 0 && defs[i] < r->rep_def[reps[i]])
-                return rd_err(r, err, TN_CORRUPT, "repetition level %u with definition level %u continues a list "
-                              "that is empty or null", reps[i], defs[i]);
-    }
-    return TN_OK;
-}
-
-/* Make la[la_pos, la_n) non-empty, moving to the next page when the current one is used up;
- * leaves it empty at the end of the chunk. skip (skipping only): records still to skip, reduced by
- * the whole pages skipped on the way. */
-static int fill_levels(pq_column_reader *r, uint64_t *skip, tn_err *err)
-{
-    int rc;
-    while (r->la_pos == r->la_n) {
-        if (!r->in_page || r->page_left == 0) {
-            if ((rc = next_data_page(r, skip, err)))
-                return rc;
-            if (!r->in_page)
-                return TN_OK;
-        }
-        uint32_t k = TN_MIN(r->page_left, (uint32_t)TN_BATCH);
-        if ((rc = read_levels(r, r->la_rep, r->la_def, k, err)))
-            return rc;
-        r->page_left -= k;
-        r->values_left -= k;
-        r->la_pos = 0;
-        r->la_n = k;
-    }
-    return TN_OK;
-}
-
-/* Scan la from la_pos for the start of record `*taken == want` (which is not consumed): returns
- * the end of the consumable run and sets *boundary. */
-static uint32_t scan_records(const pq_column_reader *r, uint64_t want, uint64_t *taken, bool *boundary)
-{
-    const uint16_t *rp = r->la_rep;
-    uint32_t i = r->la_pos, end = r->la_n;
-    uint64_t t = *taken;
-    *boundary = false;
-    for (; i < end; i++) {
-        if (rp[i] == 0) {
-            if (t == want) {
-                *boundary = true;
-                break;
-            }
-            t++;
-        }
-    }
-    *taken = t;
-    return i;
-}
-
-static uint32_t count_eq(const uint16_t *v, uint32_t n, uint16_t x)
-{
-    uint32_t c = 0;
-    for (uint32_t i = 0; i < n; i++)
-        c += v[i] == x;
-    return c;
-}
-
-int pq_leaf_read(pq_column_reader *r, uint32_t nrec, pq_lvbuf *lv, tn_vector *vals, uint32_t *nvals,
-                 uint32_t *got, tn_err *err)
-{
-    int rc;
-    uint64_t taken = 0;
-    const uint16_t maxd = (uint16_t)r->max_def;
-    const size_t w = tn_type_width(r->type);
-    *got = 0;
-    for (;;) {
-        if ((rc = fill_levels(r, NULL, err)))
-            return rc;
-        if (r->la_pos == r->la_n)
-            break; /* end of the chunk */
-        bool boundary;
-        uint32_t i = scan_records(r, nrec, &taken, &boundary);
-        uint32_t m = i - r->la_pos;
-        if (m) {
-            if (lv->n + (uint64_t)m > PQ_MAX_BATCH_LEVELS)
-                return rd_err(r, err, TN_NOTSUP, "a batch of %u rows holds more than %u nested values; read smaller "
-                              "batches", nrec, PQ_MAX_BATCH_LEVELS);
-            if (pq_lvbuf_reserve(lv, lv->n + m))
-                return tn_err_set(err, TN_NOMEM, "out of memory");
-            const uint16_t *ld = r->la_def + r->la_pos;
-            memcpy(lv->rep + lv->n, r->la_rep + r->la_pos, (size_t)m * sizeof(uint16_t));
-            memcpy(lv->def + lv->n, ld, (size_t)m * sizeof(uint16_t));
-            lv->n += m;
-            uint32_t nn = count_eq(ld, m, maxd);
-            if (nn && r->conv != CV_NULL && vals) {
-                if (tn_vector_reserve(vals, *nvals + nn))
-                    return tn_err_set(err, TN_NOMEM, "out of memory");
-                uint8_t *dst = (uint8_t *)vals->data + (size_t)*nvals * w;
-                if ((rc = decode_values(r, &r->src, vals, dst, nn, false, err)))
-                    return rc == TN_NOMEM ? tn_err_set(err, rc, "out of memory") : rc;
-                *nvals += nn;
-            }
-            r->la_pos = i;
-        }
-        if (boundary)
-            break;
-    }
-    *got = (uint32_t)taken;
-    return TN_OK;
-}
-
-int pq_leaf_skip(pq_column_reader *r, uint64_t nrec, uint64_t *got, tn_err *err)
-{
-    int rc;
-    uint64_t taken = 0;
-    const uint16_t maxd = (uint16_t)r->max_def;
-    *got = 0;
-    for (;;) {
-        uint64_t left = nrec - taken;
-        if ((rc = fill_levels(r, &left, err)))
-            return rc;
-        taken = nrec - left;
-        if (r->la_pos == r->la_n)
-            break;
-        bool boundary;
-        uint32_t i = scan_records(r, nrec, &taken, &boundary);
-        uint32_t nn = count_eq(r->la_def + r->la_pos, i - r->la_pos, maxd);
-        if (nn && r->conv != CV_NULL && (rc = skip_values(r, &r->src, nn, err)))
-            return rc;
-        r->la_pos = i;
-        if (boundary)
-            break;
-    }
-    *got = taken;
-    return TN_OK;
-}
-
-int pq_leaf_max_def(const pq_column_reader *r) { return r->max_def; }
 
 void pq_column_reader_close(pq_column_reader *r)
 {

@@ -60,7 +60,6 @@ void pq_lvbuf_free(pq_lvbuf *b)
 
 /* ---- assembly ---- */
 typedef struct asm_ctx {
-    const pq_rfield *rf;
     const pq_lvbuf *lv;
     const char *what;
     tn_err *err;
@@ -77,8 +76,7 @@ static int disagree(asm_ctx *c, const pq_rnode *n, uint64_t got, uint64_t want)
 
 static int nomem(asm_ctx *c) { return tn_err_set(c->err, TN_NOMEM, "%s: out of memory assembling nested values", c->what); }
 
-/* Clear the validity bits of the rows whose definition level is below vdef. `pos` lists the
- * level slot of each row (NULL: rows are the slots themselves). */
+/* Mark row `row` NULL unless valid (allocating the validity bitmap on the first NULL). */
 static int set_nulls_rows(tn_vector *v, uint32_t row, bool valid)
 {
     if (valid)
@@ -91,10 +89,11 @@ static int set_nulls_rows(tn_vector *v, uint32_t row, bool valid)
 
 typedef struct { uint64_t a, b; } u128p;
 
-/* Spread the dense values of a leaf to their rows, backwards in place: rows are the slots with
- * def >= sdef; a row holds a value iff def == maxd. nn values are dense at the front. */
+/* Spread the dense values of a leaf to their rows, backwards in place, clearing the validity bits
+ * of the NULL rows: rows are the slots with def >= sdef; a row holds a value iff def == maxd. nn
+ * values are dense at the front; once every NULL row is placed the rest is already in place. */
 static void spread_rows(uint8_t *dst, size_t w, const uint16_t *def, uint32_t n, uint32_t rows, uint32_t nn,
-                        uint16_t sdef, uint16_t maxd)
+                        uint16_t sdef, uint16_t maxd, uint64_t *valid)
 {
 #define SPREAD_ROWS(T)                                      \
     do {                                                    \
@@ -107,8 +106,10 @@ static void spread_rows(uint8_t *dst, size_t w, const uint16_t *def, uint32_t n,
             j_--;                                           \
             if (def[i_] == maxd)                            \
                 d_[j_] = d_[--k_];                          \
-            else                                            \
+            else {                                          \
                 memset(&d_[j_], 0, sizeof(T));              \
+                tn_bit_clear(valid, j_);                    \
+            }                                               \
         }                                                   \
     } while (0)
     switch (w) {
@@ -126,8 +127,10 @@ static void spread_rows(uint8_t *dst, size_t w, const uint16_t *def, uint32_t n,
             j--;
             if (def[i] == maxd)
                 memmove(dst + w * j, dst + w * --k, w);
-            else
+            else {
                 memset(dst + w * j, 0, w);
+                tn_bit_clear(valid, j);
+            }
         }
         break;
     }
@@ -161,17 +164,9 @@ static int asm_leaf(asm_ctx *c, const pq_rnode *n, tn_vector *v, uint32_t want)
     }
     if (nn == rows)
         return TN_OK; /* no NULL rows: the dense values are the rows */
-    spread_rows((uint8_t *)v->data, tn_type_width(v->type), def, lv->n, rows, nn, sdef, maxd);
     if (tn_vector_ensure_validity(v))
         return nomem(c);
-    uint32_t j = 0;
-    for (uint32_t i = 0; i < lv->n; i++) {
-        if (def[i] < sdef)
-            continue;
-        if (def[i] != maxd)
-            tn_bit_clear(v->validity, j);
-        j++;
-    }
+    spread_rows((uint8_t *)v->data, tn_type_width(v->type), def, lv->n, rows, nn, sdef, maxd, v->validity);
     return TN_OK;
 }
 
@@ -208,33 +203,53 @@ static int asm_struct(asm_ctx *c, const pq_rnode *n, tn_vector *v, uint32_t want
     return TN_OK;
 }
 
+/* Row starts write their element offset and NULL bit branch-free: every slot writes the offset
+ * of the row that would start next (rows past `want` go to a spare entry), so the last write to
+ * each entry is the one made at its row start. */
 static int asm_list(asm_ctx *c, const pq_rnode *n, tn_vector *v, uint32_t want)
 {
     const pq_lvbuf *lv = &c->lv[n->rep_leaf];
     const uint16_t *rep = lv->rep, *def = lv->def;
     const uint16_t srep = n->slot_rep, sdef = n->slot_def, vdef = n->valid_def;
     const uint16_t erep = n->elem_rep, edef = n->elem_def;
-    if (tn_vector_reserve(v, want))
+    const bool nullable = vdef > sdef;
+    if (tn_vector_reserve(v, want) || (nullable && tn_vector_ensure_validity(v)))
         return nomem(c);
-    tn_list_entry *ent = (tn_list_entry *)v->data;
+    tn_list_entry *ent = (tn_list_entry *)v->data, spare;
+    uint64_t *vb = v->validity, spare_bits = 0;
     uint32_t rows = 0;
-    uint64_t elems = 0;
-    for (uint32_t i = 0; i < lv->n; i++) {
-        uint16_t r = rep[i], d = def[i];
-        if (r <= srep && d >= sdef) {
-            if (rows >= want)
-                return disagree(c, n, (uint64_t)rows + 1, want);
-            if (rows)
-                ent[rows - 1].length = elems - ent[rows - 1].offset;
-            ent[rows].offset = elems;
-            if (d < vdef && set_nulls_rows(v, rows, false))
-                return nomem(c);
-            rows++;
+    uint64_t elems = 0, nulls = 0;
+    const uint32_t nlv = lv->n;
+    if (nullable) {
+        for (uint32_t i = 0; i < nlv; i++) {
+            uint32_t r = rep[i], d = def[i];
+            bool in = rows < want;
+            uint32_t k = in ? rows : 0;
+            uint32_t row = (r <= srep) & (d >= sdef);
+            uint64_t null = row & (d < vdef);
+            (in ? &ent[k] : &spare)->offset = elems;
+            *(in ? &vb[k >> 6] : &spare_bits) &= ~(null << (k & 63));
+            nulls += null;
+            rows += row;
+            elems += (r <= erep) & (d >= edef);
         }
-        elems += r <= erep && d >= edef;
+    } else {
+        for (uint32_t i = 0; i < nlv; i++) {
+            uint32_t r = rep[i], d = def[i];
+            (rows < want ? &ent[rows] : &spare)->offset = elems;
+            rows += (r <= srep) & (d >= sdef);
+            elems += (r <= erep) & (d >= edef);
+        }
     }
     if (rows != want)
         return disagree(c, n, rows, want);
+    if (nullable && nulls == 0) {
+        tn_free(v->validity); /* no NULL list: keep "all valid" implicit */
+        v->validity = NULL;
+    }
+    (void)spare;
+    for (uint32_t k = 0; k + 1 < rows; k++)
+        ent[k].length = ent[k + 1].offset - ent[k].offset;
     if (rows)
         ent[rows - 1].length = elems - ent[rows - 1].offset;
     if (elems > UINT32_MAX)
@@ -272,7 +287,7 @@ static int asm_node(asm_ctx *c, const pq_rnode *n, tn_vector *v, uint32_t want)
 int pq_nested_assemble(const pq_rfield *rf, const pq_lvbuf *lv, tn_vector *out, uint32_t nrec, const char *what,
                        tn_err *err)
 {
-    asm_ctx c = {rf, lv, what, err};
+    asm_ctx c = {lv, what, err};
     return asm_node(&c, rf->root, out, nrec);
 }
 

@@ -218,12 +218,13 @@ int pq_column_stats(const pq_file *f, uint32_t rg, int leaf, pq_stats *out, tn_e
     const pq_statistics *s = &md->stats;
     if (!s->present)
         return TN_OK;
-    if (s->has_null_count && s->null_count <= md->num_values) {
+    /* counts outside [0, num_values] are garbage from a hostile or broken writer: ignored */
+    if (s->has_null_count && s->null_count >= 0 && s->null_count <= md->num_values) {
         out->has_null_count = true;
         out->null_count = s->null_count;
     }
     bool is_float = n->type.id == TN_T_FLOAT || n->type.id == TN_T_DOUBLE;
-    if (is_float && s->has_nan_count) {
+    if (is_float && s->has_nan_count && s->nan_count >= 0 && s->nan_count <= md->num_values) {
         out->has_nan_count = true;
         out->nan_count = s->nan_count;
     }
@@ -323,7 +324,7 @@ static bool pred_may_match(const pq_file *f, uint32_t rg, const pq_predicate *p)
     bool all_null = st.has_null_count && st.null_count == st.num_values;
     bool is_float = node->type.id == TN_T_FLOAT || node->type.id == TN_T_DOUBLE;
     bool nan_possible = is_float && !(st.has_nan_count && st.nan_count == 0);
-    if (st.has_null_count && st.has_nan_count && st.null_count + st.nan_count == st.num_values)
+    if (st.has_null_count && st.has_nan_count && st.nan_count == st.num_values - st.null_count)
         nan_possible = true; /* every non-null value is NaN: bounds say nothing */
 
     switch (p->op) {

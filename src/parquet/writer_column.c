@@ -59,6 +59,15 @@ static int decimal_flba_width(int p)
     return 16;
 }
 
+/* 10^p - 1 */
+static tn_i128 decimal_max(int p)
+{
+    tn_i128 v = 1;
+    for (int i = 0; i < p; i++)
+        v *= 10;
+    return v - 1;
+}
+
 int pqw_map_type(tn_type t, const char *name, pqw_map *m, tn_err *err)
 {
     memset(m, 0, sizeof *m);
@@ -132,6 +141,7 @@ int pqw_map_type(tn_type t, const char *name, pqw_map *m, tn_err *err)
         m->conv = PQW_CV_I128_BE;
         m->order = PQW_ORD_DEC_BE;
         m->width = 16;
+        m->dec_max = decimal_max(38);
         return TN_OK;
     case TN_T_FLOAT:
         m->phys = PQ_FLOAT;
@@ -165,6 +175,7 @@ int pqw_map_type(tn_type t, const char *name, pqw_map *m, tn_err *err)
         } else {
             m->phys = PQ_FIXED_LEN_BYTE_ARRAY;
             m->type_length = decimal_flba_width(t.precision);
+            m->dec_max = decimal_max(t.precision);
             m->conv = PQW_CV_I128_BE;
             m->order = PQW_ORD_DEC_BE;
             m->width = (size_t)m->type_length;
@@ -416,20 +427,22 @@ static int stage(const pqw_col *c, const void *src, const uint32_t *g, uint32_t 
         const tn_i128 *s = src;
         uint8_t *d = dst;
         size_t wd = c->m.width;
-        int shift = (int)(8 * wd - 1);
+        /* every value must be a valid DECIMAL(precision): |x| <= 10^p - 1 (this also keeps it
+         * within the width); HUGEINT values beyond DECIMAL(38,0) would make the file unreadable */
+        tn_i128 lim = c->m.dec_max;
         uint32_t bad = 0;
         for (uint32_t j = 0; j < nv; j++) {
             tn_i128 x = s[g[j]];
             uint64_t be[2] = {bswap64((uint64_t)((tn_u128)x >> 64)), bswap64((uint64_t)x)};
             memcpy(d + (size_t)j * wd, (const uint8_t *)be + (16 - wd), wd);
-            if (wd < 16) {
-                tn_i128 top = x >> shift;
-                bad |= (uint32_t)(top != 0 && top != -1);
-            }
+            bad |= (uint32_t)(x > lim) | (uint32_t)(x < -lim);
         }
         if (bad)
-            return tn_err_set(err, TN_RANGE, "column \"%s\": DECIMAL value exceeds precision %d", c->name,
-                              c->m.precision);
+            return tn_err_set(err, TN_RANGE,
+                              c->type.id == TN_T_INT128
+                                  ? "column \"%s\": HUGEINT value out of the range of its Parquet DECIMAL(%d,0) storage"
+                                  : "column \"%s\": DECIMAL value exceeds precision %d",
+                              c->name, c->m.precision);
         break;
     }
     }

@@ -77,6 +77,7 @@ typedef struct pqw_map {
     pqw_order order;
     bool utf8;          /* text: truncate statistics at character boundaries */
     size_t width;       /* bytes per staged value (sizeof(tn_str) for BYTE_ARRAY) */
+    tn_i128 dec_max;    /* PQW_CV_I128_BE: largest magnitude allowed, 10^precision - 1 */
 } pqw_map;
 
 /* Column chunk statistics accumulator. */

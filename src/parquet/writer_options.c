@@ -418,10 +418,10 @@ int pq_write_options_set(pq_write_options *o, const char *name, const tn_value *
 {
     if (!o || !name)
         return tn_err_set(err, TN_MISUSE, "pq_write_options_set: missing argument");
-    int64_t i;
-    double d;
-    bool b;
-    const char *s;
+    int64_t i = 0;
+    double d = 0.0;
+    bool b = false;
+    const char *s = NULL;
     int rc;
     if (is(name, "FORMAT")) {
         if ((rc = opt_text(name, value, &s, err)))

@@ -187,6 +187,8 @@ int sq_nested_call(sq_bctx *c, const char *name, ex_expr **args, uint32_t n, uin
 {
     sq_binder *b = c->b;
     tn_type types[16], cast_to[16];
+    memset(types, 0, sizeof types);
+    memset(cast_to, 0, sizeof cast_to);
     if (n > 16) {
         free_all(args, n);
         return sq_bind_error(b, TN_ERROR, pos, "too many arguments for %s", name);

@@ -996,7 +996,54 @@ static void test_options_set(void)
     pq_write_options_free(NULL);
 }
 
+/* HUGEINT and wide DECIMAL values must fit their DECIMAL(p) storage: an out-of-range value is an
+ * error, never an unreadable file (regression: HUGEINT extremes were written as DECIMAL(38,0)). */
+static void test_decimal_range(void)
+{
+    char path[600];
+    tmp_path(path, sizeof path, "decrange.parquet");
+    tn_err err = TN_ERR_INIT;
+    tn_i128 p38 = pow10_i128(38), p20 = pow10_i128(20);
+    struct {
+        tn_type t;
+        tn_i128 v;
+        int rc;
+    } cases[] = {
+        {ty(TN_T_INT128), p38 - 1, TN_OK},       {ty(TN_T_INT128), -(p38 - 1), TN_OK},
+        {ty(TN_T_INT128), p38, TN_RANGE},        {ty(TN_T_INT128), -p38, TN_RANGE},
+        {ty(TN_T_INT128), (tn_i128)((tn_u128)1 << 127), TN_RANGE},
+        {tn_type_decimal(20, 0), p20 - 1, TN_OK}, {tn_type_decimal(20, 0), p20, TN_RANGE},
+        {tn_type_decimal(20, 0), -p20, TN_RANGE},
+    };
+    for (size_t k = 0; k < TN_ARRAY_LEN(cases); k++) {
+        tn_vector *v = tn_vector_new(cases[k].t, 2);
+        ((tn_i128 *)v->data)[0] = 5;
+        ((tn_i128 *)v->data)[1] = cases[k].v;
+        CHECK_EQ_INT(write_one(path, "h", v, 2, NULL, &err), cases[k].rc);
+        if (cases[k].rc == TN_RANGE)
+            CHECK(strstr(err.msg, cases[k].t.id == TN_T_INT128 ? "HUGEINT" : "precision") != NULL);
+        if (cases[k].rc == TN_OK) {
+            pq_file *f = NULL;
+            CHECK_EQ_INT(pq_file_open(vfs_default(), path, &f, &err), TN_OK);
+            pq_column_reader *r = NULL;
+            CHECK(f && pq_column_reader_open(f, 0, 0, &r, &err) == TN_OK);
+            tn_vector *out = tn_vector_new(pq_file_field(f, 0)->type, TN_BATCH);
+            uint32_t got = 0;
+            CHECK(r && pq_column_reader_next(r, TN_BATCH, out, &got, &err) == TN_OK && got == 2);
+            rview rv = row_view(out, 1);
+            tn_i128 back;
+            memcpy(&back, rv.data, sizeof back);
+            CHECK(got == 2 && rv.valid && back == cases[k].v);
+            tn_vector_unref(out);
+            pq_column_reader_close(r);
+            pq_file_unref(f);
+        }
+        tn_vector_unref(v);
+    }
+    unlink(path);
+}
+
 static void test_no_leaks(void) { CHECK_EQ_INT(tn_mem_in_use(), 0); }
 
 TEST_MAIN(test_page_index_ints, test_page_index_strings_and_floats, test_crc_and_page_stats, test_bloom_filters,
-          test_kv_field_ids_version, test_compression_level, test_options_set, test_no_leaks)
+          test_kv_field_ids_version, test_compression_level, test_options_set, test_decimal_range, test_no_leaks)
