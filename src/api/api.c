@@ -160,8 +160,18 @@ static int bv_mkdirs(vfs *fs, const char *dir, tn_err *err)
     return rc;
 }
 
+static int bv_mtime(vfs *fs, const char *path, int64_t *ms, tn_err *err)
+{
+    char *p = bv_resolve(fs, path);
+    if (!p)
+        return tn_err_set(err, TN_NOMEM, "out of memory");
+    int rc = ((api_vfs *)fs)->inner->mtime(((api_vfs *)fs)->inner, p, ms, err);
+    tn_free(p);
+    return rc;
+}
+
 static const vfs g_base_vfs = {"base-dir", bv_open, bv_close, bv_read, bv_write, bv_size, bv_sync,
-                               bv_rename, bv_remove, bv_stat, bv_glob, bv_list, bv_mkdirs};
+                               bv_rename, bv_remove, bv_stat, bv_glob, bv_list, bv_mkdirs, bv_mtime};
 
 /* ======================= connections ======================= */
 

@@ -369,6 +369,11 @@ static bool input_pending(const sh_input *in)
 /* Feed one line (without its newline). Returns false on an error. */
 static bool feed_line(shell *sh, sh_input *in, const char *line, size_t n)
 {
+    if (memchr(line, 0, n)) { /* SQL text is a C string to the API: refuse rather than truncate */
+        input_reset(in);
+        report_error(sh, "%s", "the input contains a NUL byte; pending statement discarded");
+        return false;
+    }
     if (!input_pending(in)) {
         size_t i = 0;
         while (i < n && (line[i] == ' ' || line[i] == '\t'))

@@ -221,7 +221,8 @@ int sh_table_collect(sh_table *t, tarn_stmt *st, uint64_t keep_head, uint64_t ke
                 if (!row)
                     return TARN_NOMEM;
                 t->head[t->nhead++] = row;
-            } else if (keep_tail) {
+            } else if (keep_tail && n - r <= keep_tail) {
+                /* (earlier rows of the batch would leave the ring within this batch: skipped) */
                 char **row = make_row(b, ncols, r, multiline);
                 if (!row)
                     return TARN_NOMEM;
@@ -270,40 +271,45 @@ static void csv_field(FILE *f, const char *s, size_t n)
 
 /* ---- json ---- */
 
-static void json_string(FILE *f, const char *s, size_t n)
+/* Append s[0..n) to b as a JSON string literal. */
+static void json_string(sh_buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    fputc('"', f);
+    sh_buf_putc(b, '"');
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
-        fwrite(s + run, 1, i - run, f);
+        sh_buf_add(b, s + run, i - run);
         switch (c) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\b': fputs("\\b", f); break;
-        case '\f': fputs("\\f", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
-        default: fprintf(f, "\\u00%c%c", hex[c >> 4], hex[c & 15]); break;
+        case '"': sh_buf_puts(b, "\\\""); break;
+        case '\\': sh_buf_puts(b, "\\\\"); break;
+        case '\b': sh_buf_puts(b, "\\b"); break;
+        case '\f': sh_buf_puts(b, "\\f"); break;
+        case '\n': sh_buf_puts(b, "\\n"); break;
+        case '\r': sh_buf_puts(b, "\\r"); break;
+        case '\t': sh_buf_puts(b, "\\t"); break;
+        default: {
+            char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            sh_buf_add(b, e, 6);
+            break;
+        }
         }
         run = i + 1;
     }
-    fwrite(s + run, 1, n - run, f);
-    fputc('"', f);
+    sh_buf_add(b, s + run, n - run);
+    sh_buf_putc(b, '"');
 }
 
-static void json_value(FILE *f, tarn_type t, const char *s, size_t n)
+static void json_value(sh_buf *b, tarn_type t, const char *s, size_t n)
 {
     if (!s) {
-        fputs("null", f);
+        sh_buf_puts(b, "null");
         return;
     }
     if (t == TARN_TYPE_BOOL) {
-        fwrite(s, 1, n, f);
+        sh_buf_add(b, s, n);
         return;
     }
     if (type_is_number(t)) {
@@ -318,30 +324,77 @@ static void json_value(FILE *f, tarn_type t, const char *s, size_t n)
                 finite = false;
         }
         if (finite) {
-            fwrite(s, 1, n, f);
+            sh_buf_add(b, s, n);
             return;
         }
     }
-    json_string(f, s, n);
+    json_string(b, s, n);
 }
 
 /* ---- streaming renderer ---- */
+
+/* Per-column text written before each value: json ",\"name\":" (no comma for the first
+ * column), line "  name = " (names right-aligned). NULL entries on OOM. */
+static char **column_prefixes(const sh_out *out, tarn_stmt *st, uint32_t ncols)
+{
+    char **pre = calloc(ncols ? ncols : 1, sizeof *pre);
+    if (!pre)
+        return NULL;
+    int name_w = 0;
+    for (uint32_t c = 0; c < ncols; c++) {
+        const char *n = tarn_stmt_column_name(st, c);
+        int w = n ? sh_display_width(n, strlen(n)) : 0;
+        if (w > name_w)
+            name_w = w;
+    }
+    for (uint32_t c = 0; c < ncols; c++) {
+        const char *n = tarn_stmt_column_name(st, c);
+        if (!n)
+            n = "";
+        sh_buf b = SH_BUF_INIT;
+        if (out->mode == SH_MODE_JSON) {
+            if (c)
+                sh_buf_putc(&b, ',');
+            json_string(&b, n, strlen(n));
+            sh_buf_putc(&b, ':');
+        } else {
+            sh_buf_repeat(&b, " ", name_w - sh_display_width(n, strlen(n)));
+            sh_buf_puts(&b, n);
+            sh_buf_puts(&b, " = ");
+        }
+        if (b.oom || !b.p) {
+            sh_buf_free(&b);
+            for (uint32_t k = 0; k < c; k++)
+                free(pre[k]);
+            free(pre);
+            return NULL;
+        }
+        pre[c] = b.p; /* ownership moves to the array */
+    }
+    return pre;
+}
 
 static int render_stream(const sh_out *out, tarn_stmt *st, uint64_t *nrows)
 {
     FILE *f = out->f;
     uint32_t ncols = tarn_stmt_column_count(st);
-    int name_w = 0;
     int rc = TARN_OK;
+    uint64_t total = 0;
+    sh_buf row = SH_BUF_INIT;
+    char **pre = NULL;
     tarn_type *types = calloc(ncols ? ncols : 1, sizeof *types);
-    if (!types)
-        return TARN_NOMEM;
-    for (uint32_t c = 0; c < ncols; c++) {
+    if (!types) {
+        rc = TARN_NOMEM;
+        goto done;
+    }
+    for (uint32_t c = 0; c < ncols; c++)
         types[c] = tarn_stmt_column_type(st, c);
-        const char *n = tarn_stmt_column_name(st, c);
-        int w = n ? sh_display_width(n, strlen(n)) : 0;
-        if (w > name_w)
-            name_w = w;
+    if (out->mode == SH_MODE_JSON || out->mode == SH_MODE_LINE) {
+        pre = column_prefixes(out, st, ncols);
+        if (!pre) {
+            rc = TARN_NOMEM;
+            goto done;
+        }
     }
     if (out->headers && (out->mode == SH_MODE_CSV || out->mode == SH_MODE_LIST)) {
         for (uint32_t c = 0; c < ncols; c++) {
@@ -357,7 +410,6 @@ static int render_stream(const sh_out *out, tarn_stmt *st, uint64_t *nrows)
         }
         fputc('\n', f);
     }
-    uint64_t total = 0;
     if (out->mode == SH_MODE_JSON)
         fputc('[', f);
     for (;;) {
@@ -367,67 +419,62 @@ static int render_stream(const sh_out *out, tarn_stmt *st, uint64_t *nrows)
             break;
         uint64_t n = tarn_batch_rows(b);
         for (uint64_t r = 0; r < n; r++, total++) {
-            if (out->mode == SH_MODE_JSON && total)
-                fputs(",\n", f);
-            if (out->mode == SH_MODE_LINE && total)
+            if (out->mode == SH_MODE_CSV || out->mode == SH_MODE_LIST) {
+                for (uint32_t c = 0; c < ncols; c++) {
+                    size_t len = 0;
+                    const char *s = tarn_batch_text(b, c, r, &len);
+                    if (c)
+                        fputc(out->mode == SH_MODE_CSV ? ',' : '|', f);
+                    if (out->mode == SH_MODE_CSV) {
+                        if (s)
+                            csv_field(f, s, len);
+                    } else if (s) {
+                        fwrite(s, 1, len, f);
+                    } else {
+                        fputs("NULL", f);
+                    }
+                }
                 fputc('\n', f);
+                continue;
+            }
+            /* json, line: the row is built in a buffer and written at once */
+            sh_buf_reset(&row);
             if (out->mode == SH_MODE_JSON)
-                fputc('{', f);
+                sh_buf_puts(&row, total ? ",\n{" : "{");
+            else if (total)
+                sh_buf_putc(&row, '\n');
             for (uint32_t c = 0; c < ncols; c++) {
                 size_t len = 0;
                 const char *s = tarn_batch_text(b, c, r, &len);
-                switch (out->mode) {
-                case SH_MODE_CSV:
-                    if (c)
-                        fputc(',', f);
+                sh_buf_puts(&row, pre[c]);
+                if (out->mode == SH_MODE_JSON) {
+                    json_value(&row, types[c], s, len);
+                } else {
                     if (s)
-                        csv_field(f, s, len);
-                    break;
-                case SH_MODE_LIST:
-                    if (c)
-                        fputc('|', f);
-                    if (s)
-                        fwrite(s, 1, len, f);
+                        sh_buf_add(&row, s, len);
                     else
-                        fputs("NULL", f);
-                    break;
-                case SH_MODE_JSON: {
-                    const char *name = tarn_stmt_column_name(st, c);
-                    if (!name)
-                        name = "";
-                    if (c)
-                        fputc(',', f);
-                    json_string(f, name, strlen(name));
-                    fputc(':', f);
-                    json_value(f, types[c], s, len);
-                    break;
-                }
-                case SH_MODE_LINE: {
-                    const char *name = tarn_stmt_column_name(st, c);
-                    if (!name)
-                        name = "";
-                    int pad = name_w - sh_display_width(name, strlen(name));
-                    fprintf(f, "%*s%s = ", pad > 0 ? pad : 0, "", name);
-                    if (s)
-                        fwrite(s, 1, len, f);
-                    else
-                        fputs("NULL", f);
-                    fputc('\n', f);
-                    break;
-                }
-                default:
-                    break;
+                        sh_buf_puts(&row, "NULL");
+                    sh_buf_putc(&row, '\n');
                 }
             }
             if (out->mode == SH_MODE_JSON)
-                fputc('}', f);
-            else if (out->mode != SH_MODE_LINE)
-                fputc('\n', f);
+                sh_buf_putc(&row, '}');
+            if (row.oom) {
+                rc = TARN_NOMEM;
+                goto done;
+            }
+            fwrite(row.p, 1, row.len, f);
         }
     }
     if (out->mode == SH_MODE_JSON)
         fputs("]\n", f);
+done:
+    if (pre)
+        for (uint32_t c = 0; c < ncols; c++)
+            free(pre[c]);
+    free(pre);
     free(types);
+    sh_buf_free(&row);
     if (nrows)
         *nrows = total;
     return rc;

@@ -320,9 +320,7 @@ static int row_add(rctx *c, const tn_vector *s, uint32_t row, dlt_file *f)
                     return nomem(c);
             }
             f->partition_map.n = n;
-        } else if (pp) {
-            return bad(c, "has neither partitionValues nor partitionValues_parsed");
-        }
+        } /* neither: an empty map (every partition value reads as NULL) */
     }
     if ((rc = opt_str(c, s, row, "stats", &f->stats_json)))
         return rc;

@@ -357,7 +357,8 @@ uint64_t dlt_dv_cardinality(const dlt_dv *dv);
 uint64_t dlt_dv_max(const dlt_dv *dv);
 bool dlt_dv_contains(const dlt_dv *dv, uint64_t row);
 /* Rows kept in the batch [first_row, first_row + count): writes their offsets relative to
- * first_row (ascending) into sel[0..) and returns how many (count - deleted in range). */
+ * first_row (ascending) into sel[0..) (capacity >= count, e.g. a TN_BATCH selection vector) and
+ * returns how many (count - deleted in range). */
 uint32_t dlt_dv_select(const dlt_dv *dv, uint64_t first_row, uint32_t count, uint32_t *sel);
 /* Bulk iteration of deleted rows in ascending order. */
 typedef struct dlt_dv_iter {

@@ -71,6 +71,67 @@ static int k_struct_pack(EX_NK_ARGS)
     return TN_OK;
 }
 
+/* Stable merge sort of key argument numbers idx[0..n) by their values at row r. */
+static void sort_keys(tn_vector **args, uint32_t r, uint32_t *idx, uint32_t *tmp, uint32_t n)
+{
+    if (n < 2)
+        return;
+    uint32_t h = n / 2;
+    sort_keys(args, r, idx, tmp, h);
+    sort_keys(args, r, idx + h, tmp, n - h);
+    uint32_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        tmp[k++] = ex_nested_cmp(args[2 * idx[j]], r, args[2 * idx[i]], r) < 0 ? idx[j++] : idx[i++];
+    while (i < h)
+        tmp[k++] = idx[i++];
+    while (j < n)
+        tmp[k++] = idx[j++];
+    memcpy(idx, tmp, n * sizeof *idx);
+}
+
+#define MAP_SMALL 16
+
+/* Keys (arguments 0, 2, 4, ...) non-NULL and distinct at every selected row: pairwise for a few
+ * keys, by sorting otherwise (so a literal with thousands of keys stays O(K log K) per row). */
+static int check_map_keys(tn_vector **args, uint32_t npairs, const uint32_t *sel, uint32_t n, tn_err *err)
+{
+    uint32_t *idx = NULL, *tmp = NULL;
+    int rc = TN_OK;
+    if (npairs > MAP_SMALL) {
+        idx = tn_malloc(npairs * sizeof *idx);
+        tmp = tn_malloc(npairs * sizeof *tmp);
+        if (!idx || !tmp) {
+            rc = TN_NOMEM;
+            goto done;
+        }
+    }
+    for (uint32_t i = 0; i < n && !rc; i++) {
+        uint32_t r = EX_ROW(sel, i);
+        for (uint32_t a = 0; a < npairs && !rc; a++) {
+            uint32_t p;
+            bool valid;
+            ex_nested_phys(args[2 * a], r, &p, &valid);
+            if (!valid)
+                rc = tn_err_set(err, TN_ERROR, "map keys can not be NULL");
+            for (uint32_t b = 0; npairs <= MAP_SMALL && b < a && !rc; b++)
+                if (ex_nested_cmp(args[2 * a], r, args[2 * b], r) == 0)
+                    rc = tn_err_set(err, TN_ERROR, "map keys must be unique");
+        }
+        if (rc || npairs <= MAP_SMALL)
+            continue;
+        for (uint32_t a = 0; a < npairs; a++)
+            idx[a] = a;
+        sort_keys(args, r, idx, tmp, npairs);
+        for (uint32_t a = 1; a < npairs && !rc; a++)
+            if (ex_nested_cmp(args[2 * idx[a]], r, args[2 * idx[a - 1]], r) == 0)
+                rc = tn_err_set(err, TN_ERROR, "map keys must be unique");
+    }
+done:
+    tn_free(idx);
+    tn_free(tmp);
+    return rc;
+}
+
 /* MAP {k1: v1, k2: v2, ...}: arguments alternate keys and values. */
 static int k_map_pack(EX_NK_ARGS)
 {
@@ -78,20 +139,9 @@ static int k_map_pack(EX_NK_ARGS)
     uint32_t npairs = nargs / 2;
     if (nargs % 2 || out->nchildren < 1 || out->children[0]->nchildren < 2)
         return tn_err_set(err, TN_MISUSE, "map construction needs key/value pairs");
-    /* keys must be non-NULL and distinct within a row */
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t r = EX_ROW(sel, i);
-        for (uint32_t a = 0; a < npairs; a++) {
-            uint32_t p;
-            bool valid;
-            ex_nested_phys(args[2 * a], r, &p, &valid);
-            if (!valid)
-                return tn_err_set(err, TN_ERROR, "map keys can not be NULL");
-            for (uint32_t b = 0; b < a; b++)
-                if (ex_nested_cmp(args[2 * a], r, args[2 * b], r) == 0)
-                    return tn_err_set(err, TN_ERROR, "map keys must be unique");
-        }
-    }
+    int krc = check_map_keys(args, npairs, sel, n, err);
+    if (krc)
+        return krc;
     uint64_t total = (uint64_t)n * npairs;
     if (total > UINT32_MAX - 1)
         return tn_err_set(err, TN_RANGE, "map result too large");

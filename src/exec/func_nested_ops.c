@@ -417,11 +417,22 @@ int ex_nk_list_contains(EX_NK_ARGS)
             return bad_list(err);
         const tn_vector *elems = s->children[0];
         bool hit = false;
-        for (uint64_t j = 0; j < e->length && !hit; j++) {
-            uint32_t er = (uint32_t)(e->offset + j), ep;
-            bool evalid;
-            ex_nested_phys(elems, er, &ep, &evalid);
-            hit = evalid && ex_nested_cmp(elems, er, args[1], r) == 0;
+        if (elems->kind == TN_VEC_FLAT && !tn_type_is_nested(elems->type)) {
+            /* flat elements: compare values in place */
+            size_t w = tn_type_width(elems->type);
+            const tn_vector *xs = ex_nested_phys(args[1], r, &xp, &xvalid);
+            const unsigned char *xv = (const unsigned char *)xs->data + (size_t)xp * w;
+            const unsigned char *ed = elems->data;
+            for (uint64_t j = e->offset; j < e->offset + e->length && !hit; j++)
+                hit = (!elems->validity || tn_bit_get(elems->validity, (uint32_t)j)) &&
+                      ex_flat_value_cmp(elems->type, ed + j * w, xv) == 0;
+        } else {
+            for (uint64_t j = 0; j < e->length && !hit; j++) {
+                uint32_t er = (uint32_t)(e->offset + j), ep;
+                bool evalid;
+                ex_nested_phys(elems, er, &ep, &evalid);
+                hit = evalid && ex_nested_cmp(elems, er, args[1], r) == 0;
+            }
         }
         o[r] = hit;
     }

@@ -20,8 +20,9 @@
  * Then one pq_column_reader per projected field is opened (projection pushdown: other column
  * chunks are never read) and the ranges are walked with a row cursor `pos` shared by every
  * reader: a gap before a range is skipped in every reader (pq_column_reader_skip, which drops
- * whole pages without decompressing them), and a batch window [pos, pos + n) of at most TN_BATCH
- * rows is read in every reader. A window may span several ranges whose gaps are small
+ * whole pages without decompressing them; skips are deferred per column and merged until the
+ * column is next read, so consecutive skipped batches become one long skip), and a batch window
+ * [pos, pos + n) of at most TN_BATCH rows is read in every reader. A window may span several ranges whose gaps are small
  * (GAP_READ_THROUGH rows); the gap rows are then decoded but left out of the chunk's selection
  * vector, which avoids a flood of tiny batches on files with tiny pages. Every reader must deliver
  * exactly the rows requested; a disagreement with the row group's declared row count is
@@ -111,6 +112,7 @@ typedef struct scan_op {
     pq_row_ranges ranges;      /* rows to read; sorted, disjoint */
     uint32_t range_i;          /* first range not yet finished */
     pq_column_reader **readers; /* nfields */
+    uint64_t *pending_skip;    /* nfields: rows each reader still has to skip before its next read */
 
     /* late materialization */
     ex_expr *filter;           /* owned; over the output columns */
@@ -178,6 +180,8 @@ static void close_readers(scan_op *s)
         for (uint32_t i = 0; i < s->nfields; i++) {
             pq_column_reader_close(s->readers[i]);
             s->readers[i] = NULL;
+            if (s->pending_skip)
+                s->pending_skip[i] = 0;
         }
     pq_row_ranges_free(&s->ranges);
     s->in_morsel = false;
@@ -311,11 +315,27 @@ static int own_column(scan_op *s, uint32_t i, tn_err *err)
     return TN_OK;
 }
 
+/* Apply column i's pending skip (see skip_column). */
+static int flush_skip(scan_op *s, uint32_t i, tn_err *err)
+{
+    uint64_t n = s->pending_skip[i];
+    if (n == 0)
+        return TN_OK;
+    s->pending_skip[i] = 0;
+    int rc = pq_column_reader_skip(s->readers[i], n, err);
+    if (rc == TN_CORRUPT) {
+        const pq_file *f = s->src->files[s->cur_file];
+        return tn_err_prefix(err, rc, "%s: row group %u: column \"%s\": ", pq_file_path(f), s->cur_rg,
+                             s->src->names[s->fields[i]]);
+    }
+    return rc;
+}
+
 /* Read `want` rows (from s->pos) of output column i into the chunk. */
 static int read_column(scan_op *s, uint32_t i, uint32_t want, tn_err *err)
 {
     int rc = own_column(s, i, err);
-    if (rc)
+    if (rc || (rc = flush_skip(s, i, err)))
         return rc;
     uint32_t got = 0;
     if ((rc = pq_column_reader_next(s->readers[i], want, s->chunk->cols[i], &got, err)))
@@ -329,19 +349,11 @@ static int read_column(scan_op *s, uint32_t i, uint32_t want, tn_err *err)
     return TN_OK;
 }
 
-/* Skip n rows of output column i. */
-static int skip_column(scan_op *s, uint32_t i, uint64_t n, tn_err *err)
-{
-    if (n == 0)
-        return TN_OK;
-    int rc = pq_column_reader_skip(s->readers[i], n, err);
-    if (rc == TN_CORRUPT) {
-        const pq_file *f = s->src->files[s->cur_file];
-        return tn_err_prefix(err, rc, "%s: row group %u: column \"%s\": ", pq_file_path(f), s->cur_rg,
-                             s->src->names[s->fields[i]]);
-    }
-    return rc;
-}
+/* Skip n rows of output column i. Skips are deferred and merged until the column is read again:
+ * one long skip drops whole pages without decompressing them, whereas batch-sized skips would
+ * land inside pages and decompress each of them. Rows never read again are never skipped at all
+ * (the readers are closed at the end of the row group). */
+static void skip_column(scan_op *s, uint32_t i, uint64_t n) { s->pending_skip[i] += n; }
 
 /* The batch window starting at s->pos (which lies in range s->range_i): its end, and the rows of
  * it inside the ranges as offsets from s->pos in s->range_sel (*nsel; *gaps = false when the
@@ -399,8 +411,7 @@ static int read_batch(scan_op *s, uint32_t *n, tn_err *err)
         uint64_t begin = s->ranges.r[s->range_i].begin;
         if (s->pos < begin) {
             for (uint32_t i = 0; i < s->nfields; i++)
-                if ((rc = skip_column(s, i, begin - s->pos, err)))
-                    return rc;
+                skip_column(s, i, begin - s->pos);
             s->pos = begin;
         }
         uint32_t nsel;
@@ -447,8 +458,9 @@ static int read_batch(scan_op *s, uint32_t *n, tn_err *err)
         for (uint32_t i = 0; i < s->nfields; i++) {
             if (s->filter_col[i])
                 continue;
-            if ((upto && (rc = read_column(s, i, upto, err))) || (rc = skip_column(s, i, want - upto, err)))
+            if (upto && (rc = read_column(s, i, upto, err)))
                 return rc;
+            skip_column(s, i, want - upto);
         }
         s->stats.rows_skipped_late += want - upto;
         if ((uint64_t)(want - upto) * 16 < want) {
@@ -514,6 +526,7 @@ static void scan_destroy(ex_op *op)
     scan_op *s = (scan_op *)op;
     close_readers(s);
     tn_free(s->readers);
+    tn_free(s->pending_skip);
     tn_chunk_free(s->chunk);
     if (s->preds)
         for (uint32_t i = 0; i < s->npreds; i++) {
@@ -734,12 +747,14 @@ ex_op *op_scan_parquet_create(ex_pq_source *src, const uint32_t *fields, uint32_
     s->fields = tn_calloc(nfields ? nfields : 1, sizeof *s->fields);
     s->file_fields = tn_calloc(nfields ? nfields : 1, sizeof *s->file_fields);
     s->readers = tn_calloc(nfields ? nfields : 1, sizeof *s->readers);
+    s->pending_skip = tn_calloc(nfields ? nfields : 1, sizeof *s->pending_skip);
     s->rg_start = tn_calloc((size_t)src->nfiles + 1, sizeof *s->rg_start);
     s->chunk = tn_chunk_new(nfields, nfields ? types : NULL, TN_BATCH);
     s->range_sel = tn_malloc(TN_BATCH * sizeof *s->range_sel);
     s->prune = EX_PRUNE_ALL;
     tn_free(types);
-    if (!s->fields || !s->file_fields || !s->readers || !s->rg_start || !s->chunk || !s->range_sel)
+    if (!s->fields || !s->file_fields || !s->readers || !s->pending_skip || !s->rg_start || !s->chunk ||
+        !s->range_sel)
         goto fail;
     if (nfields)
         memcpy(s->fields, fields, nfields * sizeof *fields);

@@ -186,7 +186,7 @@ static inline int64_t int96_to_ns(const uint8_t *p)
 static int dec_overflow(pq_column_reader *r, tn_err *err)
 {
     return pq_rd_err(r, err, TN_CORRUPT, "decimal value does not fit in DECIMAL(%d,%d)", r->type.precision,
-                  r->type.scale);
+                     r->type.scale);
 }
 
 /* Convert nn fixed-width physical values (pw bytes each, PLAIN layout) at src into dst. String
@@ -394,7 +394,7 @@ int pq_rd_decode_values(pq_column_reader *r, val_src *s, tn_vector *out, uint8_t
         size_t need = (size_t)nn * r->pw;
         if (need > (size_t)(s->end - s->p))
             return pq_rd_err(r, err, TN_CORRUPT, "values section holds %zu bytes but %u values of %u bytes remain",
-                          (size_t)(s->end - s->p), nn, r->pw);
+                             (size_t)(s->end - s->p), nn, r->pw);
         if ((rc = conv_fixed(r, s->p, dst, nn, s->buf, out, err)))
             return rc;
         s->p += need;
@@ -404,7 +404,7 @@ int pq_rd_decode_values(pq_column_reader *r, val_src *s, tn_vector *out, uint8_t
         uint64_t avail = (uint64_t)(s->end - s->p) * 8;
         if (s->bit + nn > avail)
             return pq_rd_err(r, err, TN_CORRUPT, "boolean values section ends after %llu of %llu values",
-                          (unsigned long long)avail, (unsigned long long)(s->bit + nn));
+                             (unsigned long long)avail, (unsigned long long)(s->bit + nn));
         uint64_t b = s->bit;
         for (uint32_t i = 0; i < nn; i++, b++)
             dst[i] = (s->p[b >> 3] >> (b & 7)) & 1;
@@ -475,7 +475,7 @@ int pq_rd_decode_values(pq_column_reader *r, val_src *s, tn_vector *out, uint8_t
             mx = ix[i] > mx ? ix[i] : mx;
         if (mx >= r->dict_n)
             return pq_rd_err(r, err, TN_CORRUPT, "dictionary index %u out of range (dictionary has %u entries)", mx,
-                          r->dict_n);
+                             r->dict_n);
         if (!as_index) {
             gather(r->dict->data, tn_type_width(r->type), ix, nn, dst);
             if (tn_type_is_string(r->type) && (rc = keep_dict_bufs(r, out)))
@@ -625,8 +625,8 @@ static int check_page_sizes(pq_column_reader *r, size_t usize, size_t csize, tn_
         return pq_rd_err(r, err, TN_CORRUPT, "uncompressed page size %zu exceeds the 1 GiB limit", usize);
     if (usize > PQ_RATIO_SLACK && (usize - PQ_RATIO_SLACK) / PQ_MAX_RATIO > csize)
         return pq_rd_err(r, err, TN_CORRUPT,
-                      "uncompressed page size %zu is implausible for %zu compressed bytes (ratio limit %d)",
-                      usize, csize, PQ_MAX_RATIO);
+                         "uncompressed page size %zu is implausible for %zu compressed bytes (ratio limit %d)",
+                         usize, csize, PQ_MAX_RATIO);
     return TN_OK;
 }
 
@@ -669,7 +669,7 @@ static int load_dictionary(pq_column_reader *r, const pq_page_header *h, const u
         return pq_rd_err(r, err, TN_CORRUPT, "dictionary page after a data page");
     if (h->dict.encoding != PQ_ENC_PLAIN && h->dict.encoding != PQ_ENC_PLAIN_DICTIONARY)
         return pq_rd_err(r, err, TN_NOTSUP, "unsupported dictionary page encoding %s",
-                      pq_encoding_name(h->dict.encoding));
+                         pq_encoding_name(h->dict.encoding));
     uint32_t nd = (uint32_t)h->dict.num_values;
     r->has_dict = true;
     r->dict_n = nd;
@@ -760,7 +760,7 @@ static int init_values(pq_column_reader *r, const uint8_t *data, size_t len, tn_
             return rc;
         if (nn > PQ_MAX_PAGE_DECODE)
             return pq_rd_err(r, err, TN_NOTSUP, "page of %u %s values exceeds the decode limit of %u", nn,
-                          pq_encoding_name(enc), PQ_MAX_PAGE_DECODE);
+                             pq_encoding_name(enc), PQ_MAX_PAGE_DECODE);
         if (enc == PQ_ENC_DELTA_BINARY_PACKED) {
             /* INT32 streams are decoded with 64-bit arithmetic and then truncated: wrapping mod 2^64
              * and truncating equals wrapping mod 2^32, and it accepts the 33-bit miniblocks DuckDB
@@ -773,7 +773,7 @@ static int init_values(pq_column_reader *r, const uint8_t *data, size_t len, tn_
                 return pq_rd_prefix(r, err, rc);
             if (nd < nn)
                 return pq_rd_err(r, err, TN_CORRUPT, "DELTA_BINARY_PACKED stream holds %u values but the levels need %u",
-                              nd, nn);
+                                 nd, nn);
             if (r->pw == 4) {
                 const int64_t *w64 = (const int64_t *)r->scratch->data;
                 int32_t *w32 = (int32_t *)r->scratch->data;
@@ -806,7 +806,7 @@ static int init_values(pq_column_reader *r, const uint8_t *data, size_t len, tn_
             for (uint32_t i = 0; i < nn; i++) {
                 if (r->strs[i].len != r->pw)
                     return pq_rd_err(r, err, TN_CORRUPT, "DELTA_BYTE_ARRAY value %u has %u bytes in a FIXED_LEN_BYTE_ARRAY(%u)",
-                                  i, r->strs[i].len, r->pw);
+                                     i, r->strs[i].len, r->pw);
                 memcpy(r->scratch->data + (size_t)i * r->pw, tn_str_data(&r->strs[i]), r->pw);
             }
             r->scratch->size = (size_t)nn * r->pw;
@@ -888,7 +888,7 @@ static int setup_data_page(pq_column_reader *r, const pq_page_header *h, const u
     uint32_t nv = (uint32_t)(v2 ? h->v2.num_values : h->data.num_values);
     if ((int64_t)nv > r->values_left)
         return pq_rd_err(r, err, TN_CORRUPT, "page holds %u values but only %lld remain in the column chunk", nv,
-                      (long long)r->values_left);
+                         (long long)r->values_left);
     r->page_values = nv;
     r->page_left = nv;
     r->enc = v2 ? h->v2.encoding : h->data.encoding;
@@ -914,7 +914,7 @@ static int setup_data_page(pq_column_reader *r, const pq_page_header *h, const u
             return pq_rd_err(r, err, TN_CORRUPT, "level sections of %zu bytes exceed the page body of %zu bytes", lv, clen);
         if (lv > (size_t)h->uncompressed_page_size)
             return pq_rd_err(r, err, TN_CORRUPT, "level sections of %zu bytes exceed the uncompressed page size %d", lv,
-                          h->uncompressed_page_size);
+                             h->uncompressed_page_size);
         if (r->max_rep > 0)
             pq_rle_init(&r->rep, body, (size_t)h->v2.rep_len, r->rep_bw);
         if (r->max_def > 0)
@@ -948,7 +948,7 @@ int pq_rd_next_page(pq_column_reader *r, uint64_t *skip, tn_err *err)
     while (r->values_left > 0) {
         if (r->pos >= r->chunk->size)
             return pq_rd_err(r, err, TN_CORRUPT, "column chunk ends after %lld of %lld values",
-                          (long long)(r->md->num_values - r->values_left), (long long)r->md->num_values);
+                             (long long)(r->md->num_values - r->values_left), (long long)r->md->num_values);
         pq_page_header h;
         size_t hl;
         r->page_off = r->chunk_off + r->pos;
@@ -959,7 +959,7 @@ int pq_rd_next_page(pq_column_reader *r, uint64_t *skip, tn_err *err)
         size_t clen = (size_t)h.compressed_page_size;
         if (clen > r->chunk->size - body_off)
             return pq_rd_err(r, err, TN_CORRUPT, "page body of %zu bytes runs past the end of the column chunk (%zu bytes left)",
-                          clen, r->chunk->size - body_off);
+                             clen, r->chunk->size - body_off);
         const uint8_t *body = r->chunk->data + body_off;
         r->pos = body_off + clen;
         bool data_page = h.type == PQ_PAGE_DATA || h.type == PQ_PAGE_DATA_V2;
@@ -967,7 +967,7 @@ int pq_rd_next_page(pq_column_reader *r, uint64_t *skip, tn_err *err)
             uint32_t nv = (uint32_t)(h.type == PQ_PAGE_DATA_V2 ? h.v2.num_values : h.data.num_values);
             if ((int64_t)nv > r->values_left)
                 return pq_rd_err(r, err, TN_CORRUPT, "page holds %u values but only %lld remain in the column chunk", nv,
-                              (long long)r->values_left);
+                                 (long long)r->values_left);
             if (r->levels) {
                 if (h.type == PQ_PAGE_DATA_V2 && h.v2.num_rows > 0 && (uint64_t)h.v2.num_rows <= *skip) {
                     r->seen_data_page = true;
@@ -1087,7 +1087,7 @@ static int open_leaf(pq_file *f, uint32_t rg, const pq_schema_node *node, int le
     const pq_column_chunk *cc = &f->meta.row_groups[rg].columns[leaf];
     if (cc->has_file_path) {
         rc = pq_rd_err(r, err, TN_NOTSUP, "column data in an external file (%.*s) is not supported",
-                    (int)TN_MIN(cc->file_path.n, 200u), (const char *)cc->file_path.p);
+                       (int)TN_MIN(cc->file_path.n, 200u), (const char *)cc->file_path.p);
         goto done;
     }
     if (!cc->meta) {
@@ -1098,7 +1098,7 @@ static int open_leaf(pq_file *f, uint32_t rg, const pq_schema_node *node, int le
     r->md = md;
     if (md->type != r->pt) {
         rc = pq_rd_err(r, err, TN_CORRUPT, "ColumnMetaData type %d does not match the schema's physical type %d",
-                    md->type, r->pt);
+                       md->type, r->pt);
         goto done;
     }
     int64_t start = md->data_page_offset;
@@ -1112,8 +1112,8 @@ static int open_leaf(pq_file *f, uint32_t rg, const pq_schema_node *node, int le
     }
     if (start < 4 || clen < 0 || (uint64_t)start > f->footer_off || (uint64_t)clen > f->footer_off - (uint64_t)start) {
         rc = pq_rd_err(r, err, TN_CORRUPT,
-                    "column chunk at offset %lld of %lld bytes lies outside the data region [4, %llu) of the file",
-                    (long long)start, (long long)clen, (unsigned long long)f->footer_off);
+                       "column chunk at offset %lld of %lld bytes lies outside the data region [4, %llu) of the file",
+                       (long long)start, (long long)clen, (unsigned long long)f->footer_off);
         goto done;
     }
     r->chunk_off = (uint64_t)start;

@@ -51,7 +51,7 @@ int pq_rd_setup_levels(pq_column_reader *r, tn_err *err)
     }
     if (d != r->max_def || rp != r->max_rep)
         return pq_rd_err(r, err, TN_ERROR, "internal error: schema path levels %d/%d differ from the leaf's %d/%d", d, rp,
-                      r->max_def, r->max_rep);
+                         r->max_def, r->max_rep);
     return TN_OK;
 }
 
@@ -89,13 +89,13 @@ static int read_levels(pq_column_reader *r, uint16_t *reps, uint16_t *defs, uint
         r->chunk_started = true;
         if (reps[0] != 0)
             return pq_rd_err(r, err, TN_CORRUPT, "the column chunk's first repetition level is %u: it must be 0 "
-                          "(start a record)", reps[0]);
+                             "(start a record)", reps[0]);
     }
     if (r->need_record && n > 0) {
         r->need_record = false;
         if (reps[0] != 0)
             return pq_rd_err(r, err, TN_CORRUPT, "a data page v2 declaring num_rows does not end at a record boundary "
-                          "(the next page starts with repetition level %u)", reps[0]);
+                             "(the next page starts with repetition level %u)", reps[0]);
     }
     if (hr > 0) {
         /* branch-free check (rep_def[0] == 0); the offending slot is searched only on failure */
@@ -112,7 +112,7 @@ static int read_levels(pq_column_reader *r, uint16_t *reps, uint16_t *defs, uint
         for (uint32_t i = 0; bad && i < n; i++)
             if (defs[i] < rd[reps[i]])
                 return pq_rd_err(r, err, TN_CORRUPT, "repetition level %u with definition level %u continues a list "
-                              "that is empty or null", reps[i], defs[i]);
+                                 "that is empty or null", reps[i], defs[i]);
     }
     return TN_OK;
 }
@@ -197,7 +197,7 @@ int pq_leaf_read(pq_column_reader *r, uint32_t nrec, pq_lvbuf *lv, tn_vector *va
         if (m) {
             if (lv->n + (uint64_t)m > PQ_MAX_BATCH_LEVELS)
                 return pq_rd_err(r, err, TN_NOTSUP, "a batch of %u rows holds more than %u nested values; read smaller "
-                              "batches", nrec, PQ_MAX_BATCH_LEVELS);
+                                 "batches", nrec, PQ_MAX_BATCH_LEVELS);
             if (pq_lvbuf_reserve(lv, lv->n + m))
                 return tn_err_set(err, TN_NOMEM, "out of memory");
             const uint16_t *ld = r->la_def + r->la_pos;

@@ -316,6 +316,20 @@ tn_vector *pq_nested_leaf_vector(const pq_rfield *rf, tn_vector *out, uint32_t k
     return find_leaf(rf->root, out, k);
 }
 
+/* Every leaf's vector in one walk (slots of missing children stay NULL). */
+static void collect_leaves(const pq_rnode *n, tn_vector *v, tn_vector **out)
+{
+    if (!v)
+        return;
+    if (n->kind == PQ_RN_LEAF) {
+        out[n->leaf] = v;
+        return;
+    }
+    if (n->kind == PQ_RN_STRUCT || n->kind == PQ_RN_LIST)
+        for (uint32_t i = 0; i < n->nchildren && i < v->nchildren; i++)
+            collect_leaves(n->children[i], v->children[i], out);
+}
+
 /* ---- the nested reader ---- */
 struct pq_nested_reader {
     pq_file *f;
@@ -392,8 +406,10 @@ int pq_nested_next(pq_nested_reader *nr, uint32_t max_rows, tn_vector *out, uint
     if (max_rows == 0)
         return TN_OK;
     uint32_t nrec = 0;
+    memset(nr->leafvec, 0, (size_t)nr->nleaves * sizeof *nr->leafvec);
+    collect_leaves(nr->rf->root, out, nr->leafvec);
     for (uint32_t k = 0; k < nr->nleaves; k++) {
-        tn_vector *lvv = pq_nested_leaf_vector(nr->rf, out, k);
+        tn_vector *lvv = nr->leafvec[k];
         if (!lvv)
             return tn_err_set(err, TN_MISUSE, "%s: output vector lacks the vector of leaf %u", nr->what, k);
         nr->lv[k].n = 0;

@@ -285,7 +285,9 @@ static void dict_free(pqw_dict *d)
 void pqw_col_free(pqw_col *c)
 {
     tn_free(c->name);
+    tn_free(c->path);
     tn_free(c->levels);
+    tn_free(c->reps);
     tn_free(c->idx);
     pq_bytes_free(&c->pvals);
     pq_bytes_free(&c->chunk);
@@ -298,10 +300,11 @@ void pqw_col_free(pqw_col *c)
 void pqw_col_reset_chunk(pq_writer *w, pqw_col *c)
 {
     TN_UNUSED(w);
-    c->nrows = c->nvals = c->nbits = 0;
+    c->nrows = c->nrecs = c->nvals = c->nbits = 0;
     c->pvals.len = 0;
     c->chunk.len = 0;
     c->num_values = 0;
+    c->chunk_rows = 0;
     c->uncompressed = 0;
     memset(c->pages_enc, 0, sizeof c->pages_enc);
     c->dict_on = c->dict_eligible;
@@ -318,7 +321,8 @@ void pqw_col_reset_chunk(pq_writer *w, pqw_col *c)
 
 uint64_t pqw_col_buffered(const pqw_col *c)
 {
-    return c->chunk.len + c->pvals.len + (uint64_t)c->nvals * 4 + c->nrows / 8 + c->dict.vals.len;
+    return c->chunk.len + c->pvals.len + (uint64_t)c->nvals * 4 + (uint64_t)c->nrows * (1u + (c->max_rep > 0)) / 8 +
+           c->dict.vals.len;
 }
 
 /* ======================= gather + stage ======================= */
@@ -677,7 +681,7 @@ static int dict_bit_width(const pqw_col *c)
 static uint64_t page_bytes(const pqw_col *c)
 {
     uint64_t vals = c->dict_on ? ((uint64_t)c->nvals * (uint64_t)dict_bit_width(c) + 7) / 8 : c->pvals.len;
-    return vals + c->nrows / 8;
+    return vals + (uint64_t)c->nrows * (1u + (c->max_rep > 0)) / 8;
 }
 
 /* PLAIN-append staged values [v0, v1). */

@@ -132,14 +132,22 @@ typedef struct pqw_dict {
 } pqw_dict;
 
 typedef struct pqw_col {
-    char *name;
-    tn_type type;
+    char *name;           /* flat: the column name; nested leaf: its path_in_schema joined by '.' */
+    tn_type type;         /* flat tarn type of the values */
     pqw_map m;
     bool dict_eligible;   /* dictionary encoding allowed for this column */
+    /* ---- leaf position in the schema (writer_nested.c) ---- */
+    uint16_t max_def, max_rep; /* flat columns: 1 and 0 */
+    const char **path;    /* nested leaves: path_in_schema (array owned, names borrowed from the
+                             field and its type); NULL for flat columns (path = {name}) */
+    uint32_t npath;
     /* ---- current page ---- */
-    uint32_t *levels;     /* definition levels (grown up to PQW_PAGE_MAX_ROWS) */
-    uint32_t levels_cap, idx_cap;
-    uint32_t nrows;       /* rows (= levels) in the page */
+    uint32_t *levels;     /* definition levels (grown up to PQW_PAGE_MAX_ROWS, beyond only for a
+                             single record that is larger) */
+    uint32_t *reps;       /* repetition levels (max_rep > 0) */
+    uint32_t levels_cap, reps_cap, idx_cap;
+    uint32_t nrows;       /* level slots in the page (flat: rows) */
+    uint32_t nrecs;       /* records (top-level rows) in the page: slots with repetition level 0 */
     uint32_t nvals;       /* non-NULL values in the page */
     uint32_t *idx;        /* dictionary indexes of the page's values (dictionary mode) */
     pq_bytes pvals;       /* PLAIN values of the page (plain mode) */
@@ -151,6 +159,7 @@ typedef struct pqw_col {
     pq_bytes chunk;       /* encoded data pages (header + body each) */
     uint64_t dict_values; /* values encoded through the dictionary in this chunk */
     int64_t num_values;   /* levels in the chunk */
+    int64_t chunk_rows;   /* records in the chunk's encoded pages (page index first_row_index) */
     int64_t uncompressed; /* data pages incl. headers, uncompressed */
     uint32_t pages_enc[PQW_NENC]; /* data pages per value encoding */
     pqw_stats st;         /* column chunk statistics (merged page statistics) */
@@ -188,6 +197,37 @@ typedef struct pqw_flushed {
     int32_t bloom_len;    /* 0: no Bloom filter */
 } pqw_flushed;
 
+/* Node of a nested field's shredding plan (writer_nested.c), mirroring the field's tarn type.
+ * Levels: `present` is the definition level a slot reaches when this node's value exists (the
+ * parent's level + 1, or + 0 for a REQUIRED node: map keys and the key_value group); LIST/MAP
+ * elements exist at present + 1 and repeat at elem_rep. Scratch slot arrays are grow-only and
+ * reused batch after batch. */
+typedef enum pqw_nkind { PQW_NK_LEAF, PQW_NK_STRUCT, PQW_NK_LIST, PQW_NK_MAP } pqw_nkind;
+
+typedef struct pqw_node {
+    uint8_t kind;         /* pqw_nkind */
+    bool required;        /* REQUIRED in the schema: a NULL is an error */
+    uint16_t present;     /* definition level of a non-NULL value of this node */
+    uint16_t elem_rep;    /* LIST/MAP: repetition level of the elements */
+    uint32_t leaf;        /* LEAF: index in pq_writer.cols */
+    const char *name;     /* schema name (borrowed) */
+    tn_type type;
+    struct pqw_node *children; /* STRUCT: fields; LIST: [element]; MAP: [key_value] (a required
+                                  STRUCT node whose children are key and value) */
+    uint32_t nchildren;
+    uint32_t *s_rep, *s_def, *s_row; /* slots out of this node (LEAF: s_def = levels, s_row =
+                                        value gather index, s_rep = slot of each value) */
+    uint32_t s_cap;
+} pqw_node;
+
+/* A top-level column of the file. */
+typedef struct pqw_field {
+    char *name;
+    tn_type type;
+    uint32_t leaf0, nleaves; /* its leaves in pq_writer.cols */
+    pqw_node *root;          /* nested types: shredding plan; NULL for flat columns */
+} pqw_field;
+
 struct pq_writer {
     vfs *fs;
     char *path, *tmp_path;
@@ -195,7 +235,9 @@ struct pq_writer {
     uint64_t offset;           /* bytes written to the file so far */
     pq_write_options opt;
     char *created_by;
-    uint32_t ncols;
+    uint32_t nfields;          /* top-level columns */
+    pqw_field *fields;
+    uint32_t ncols;            /* leaf columns (column chunks per row group) */
     pqw_col *cols;
     uint64_t rows;             /* rows written (flushed or buffered) */
     uint64_t rg_rows;          /* rows buffered in the current row group */
@@ -218,8 +260,16 @@ struct pq_writer {
     uint64_t *s_vals;          /* staged values (PQW_SLICE * 16 bytes) */
     uint32_t *s_didx;          /* dictionary indexes of the slice */
     pq_bytes s_body, s_levels, s_hdr, s_tmp, s_enc;
-    uint32_t *s_u32;           /* PQW_PAGE_MAX_ROWS values (RLE booleans), lazily allocated */
-    tn_str *s_strs;            /* PQW_PAGE_MAX_ROWS views (DELTA_* byte arrays), lazily allocated */
+    uint32_t *s_u32;           /* values of a page (RLE booleans), lazily allocated */
+    tn_str *s_strs;            /* views of a page (DELTA_* byte arrays), lazily allocated */
+    uint32_t s_u32_cap, s_strs_cap;
+    pq_bytes s_reps;           /* encoded repetition levels of a page */
+    /* scratch of nested fields (writer_nested.c), grown as needed */
+    uint32_t *n_row, *n_zero;  /* PQW_SLICE top-level rows / zero levels */
+    void *n_vals;              /* staged values of a leaf batch */
+    uint32_t *n_didx;          /* their dictionary indexes */
+    size_t n_vals_cap;
+    uint32_t n_didx_cap;
 };
 
 /* writer_column.c */
@@ -237,6 +287,28 @@ uint64_t pqw_col_buffered(const pqw_col *c);
 int pqw_col_dict_page(pq_writer *w, pqw_col *c, pq_bytes *out, int64_t *uncompressed, tn_err *err);
 /* Forget the column chunk after it was written (keeps allocations). */
 void pqw_col_reset_chunk(pq_writer *w, pqw_col *c);
+
+/* Append level slots [0, n) of a nested leaf: repetition levels rep (NULL: every slot starts a
+ * record), definition levels def, and the nv non-NULL values src[g[j]] (any storage the leaf's
+ * type uses), value j belonging to slot vslot[j] (ascending). Pages end on record boundaries. */
+int pqw_col_append_levels(pq_writer *w, pqw_col *c, uint32_t n, const uint32_t *rep, const uint32_t *def,
+                          const void *src, const uint32_t *g, const uint32_t *vslot, uint32_t nv, tn_err *err);
+
+/* writer_nested.c: nested fields */
+/* Leaves and schema elements of a field of type t (1 and 1 for flat types). TN_NOTSUP when the
+ * type nests deeper than the schema allows. */
+int pqw_field_count(tn_type t, const char *name, uint32_t *nleaves, uint32_t *nelems, tn_err *err);
+/* Build the shredding plan of nested field f whose leaves start at w->cols[f->leaf0] (filled:
+ * name, type, mapping, levels, path). */
+int pqw_field_plan(pq_writer *w, pqw_field *f, tn_err *err);
+void pqw_field_free(pqw_field *f);
+/* Shred active rows [a, b) (at most PQW_SLICE) of chunk column ci into f's leaves. */
+int pqw_field_append(pq_writer *w, pqw_field *f, const tn_chunk *ch, uint32_t ci, uint32_t a, uint32_t b,
+                     tn_err *err);
+/* Write f's SchemaElements (depth first); *next_id numbers the field ids when >= 0. */
+void pqw_field_schema(const pq_writer *w, const pqw_field *f, pq_tw *tw, int32_t *next_id);
+/* writer.c: one leaf SchemaElement (name, repetition, field_id < 0: none). */
+void pqw_schema_leaf(pq_tw *tw, const pqw_col *c, const char *name, int repetition, int32_t field_id);
 
 /* writer_stats.c */
 void pqw_stats_reset(pqw_stats *s);

@@ -1281,6 +1281,12 @@ static int bind_aggregate(sq_bctx *c, const sq_expr *e, int kind, ex_expr **out)
             return rc;
     }
     tn_type argt = ag.arg ? ag.arg->type : tn_type_make(TN_T_NULL);
+    if (ag.distinct && tn_type_is_nested(argt)) { /* the distinct set hashes flat values only */
+        char tb[256];
+        ex_expr_free(ag.arg);
+        return sq_bind_error(b, TN_NOTSUP, e->pos, "%s(DISTINCT ...) on nested types (%s) is not supported", e->str,
+                             tname(argt, tb, sizeof tb));
+    }
     int rc = ex_agg_result_type(ag.kind, argt, &ag.type, b->err);
     if (rc) {
         ex_expr_free(ag.arg);

@@ -129,6 +129,9 @@ static ex_expr *const_int(int64_t x)
     return ex_expr_const(&v);
 }
 
+static bool untyped_list(const ex_expr *e);
+static bool retype_list(sq_binder *b, ex_expr **e, tn_type t, int *rc);
+
 /* ======================= casts ======================= */
 
 ex_expr *sq_nested_cast(ex_expr *e, tn_type to, bool try_cast)
@@ -186,41 +189,165 @@ bool sq_nested_call_applies(const char *name, ex_expr *const *args, uint32_t n)
 int sq_nested_call(sq_bctx *c, const char *name, ex_expr **args, uint32_t n, uint32_t pos, ex_expr **out)
 {
     sq_binder *b = c->b;
-    tn_type types[16], cast_to[16];
-    memset(types, 0, sizeof types);
-    memset(cast_to, 0, sizeof cast_to);
+    tn_type small[2][16];
+    tn_type *types = small[0], *cast_to = small[1];
+    memset(small, 0, sizeof small);
+    int rc = TN_OK;
     if (n > 16) {
-        free_all(args, n);
-        return sq_bind_error(b, TN_ERROR, pos, "too many arguments for %s", name);
+        types = tn_calloc(n, sizeof *types);
+        cast_to = tn_calloc(n, sizeof *cast_to);
+        if (!types || !cast_to) {
+            free_all(args, n);
+            rc = nomem(b);
+            goto done;
+        }
+    }
+    if (strcmp(name, "list_value") != 0) {
+        bool contains = ex_nested_has_function(name) && (strcasecmp(name, "list_contains") == 0 ||
+                        strcasecmp(name, "array_contains") == 0 || strcasecmp(name, "list_has") == 0 ||
+                        strcasecmp(name, "array_has") == 0);
+        if (contains && n == 2 && untyped_list(args[1]) && args[0]->type.id == TN_T_LIST && !untyped_list(args[0]))
+            retype_list(b, &args[1], tn_type_list_child(args[0]->type), &rc);
+        for (uint32_t i = 0; i < n && !rc && !contains; i++) {
+            for (uint32_t j = 0; j < n && untyped_list(args[i]); j++)
+                if (j != i && !untyped_list(args[j]) && args[j]->type.id == TN_T_LIST &&
+                    retype_list(b, &args[i], args[j]->type, &rc))
+                    break;
+        }
+        if (rc) {
+            free_all(args, n);
+            goto done;
+        }
     }
     for (uint32_t i = 0; i < n; i++)
         types[i] = args[i]->type;
     const ex_func *fn;
-    int rc = ex_nested_resolve(name, types, n, &fn, cast_to, b->err);
-    if (rc) {
+    if ((rc = ex_nested_resolve(name, types, n, &fn, cast_to, b->err))) {
         free_all(args, n);
-        return wrap_err(b, rc, pos);
+        rc = wrap_err(b, rc, pos);
+        goto done;
     }
     for (uint32_t i = 0; i < n; i++) {
         if (!(args[i] = sq_cast(args[i], cast_to[i], false))) {
             free_all(args, n);
-            return nomem(b);
+            rc = nomem(b);
+            goto done;
         }
     }
-    return make_func(b, fn, args, n, out);
+    rc = make_func(b, fn, args, n, out);
+done:
+    if (types != small[0])
+        tn_free(types);
+    if (cast_to != small[1])
+        tn_free(cast_to);
+    return rc;
+}
+
+/* ---- untyped lists ----
+ * [] and [NULL, ...] (recursively: [[], [NULL]]) have no element type of their own. They are
+ * bound as INTEGER lists (DuckDB's default) but flagged (EX_FUNC.flag, unused otherwise), and
+ * adopt the list type of their neighbours in a list literal, a MAP literal or a comparison
+ * (so [[], ['a']] is VARCHAR[][] and [] = ['x'] compares VARCHAR lists). */
+
+static bool is_null_const(const ex_expr *e)
+{
+    return e->kind == EX_CONST && (e->value.is_null || e->value.type.id == TN_T_NULL);
+}
+
+static bool untyped_list(const ex_expr *e)
+{
+    return e->kind == EX_FUNC && e->flag && e->fn && strcmp(e->fn->name, "list_value") == 0;
+}
+
+/* *e (an untyped list) rebuilt with type t (a LIST); false when t cannot hold it. */
+static bool retype_list(sq_binder *b, ex_expr **e, tn_type t, int *rc)
+{
+    ex_expr *x = *e;
+    if (t.id != TN_T_LIST)
+        return false;
+    tn_type et = tn_type_list_child(t);
+    for (uint32_t i = 0; i < x->nargs; i++) {
+        ex_expr *a = x->args[i];
+        if (untyped_list(a)) {
+            if (!retype_list(b, &x->args[i], et, rc))
+                return false;
+            if (*rc)
+                return true;
+        } else if (is_null_const(a)) {
+            tn_value v = tn_value_null(et);
+            ex_expr *k = ex_expr_const(&v);
+            if (!k) {
+                *rc = nomem(b);
+                return true;
+            }
+            ex_expr_free(a);
+            x->args[i] = k;
+        }
+    }
+    const ex_func *fn;
+    tn_type cast_to[1];
+    if (ex_nested_resolve("list_value", &et, 1, &fn, cast_to, b->err)) {
+        *rc = nomem(b);
+        return true;
+    }
+    x->fn = fn;
+    x->type = fn->ret;
+    x->flag = false;
+    return true;
+}
+
+/* Common type of the typed elements of xs; every untyped list among them adopts it. Then the
+ * remaining elements are unified as usual (untyped string literals adapt through asts). */
+static int unify_elems(sq_bctx *c, ex_expr **xs, const sq_expr *const *asts, uint32_t n, const char *what,
+                       tn_type *out)
+{
+    sq_binder *b = c->b;
+    tn_type t = tn_type_make(TN_T_NULL);
+    bool any_untyped = false;
+    for (uint32_t i = 0; i < n; i++) {
+        if (untyped_list(xs[i])) {
+            any_untyped = true;
+            continue;
+        }
+        if (asts && asts[i] && sq_ast_unknown(asts[i]))
+            continue;
+        tn_type u;
+        if (ex_nested_common_type(t, xs[i]->type, &u, b->err) == TN_OK)
+            t = u;
+    }
+    if (any_untyped) {
+        int rc = TN_OK;
+        for (uint32_t i = 0; i < n && !rc; i++) {
+            if (!untyped_list(xs[i]) || t.id == TN_T_NULL || tn_type_equal(xs[i]->type, t))
+                continue;
+            if (!retype_list(b, &xs[i], t, &rc)) {
+                char t1[256], t2[256];
+                return sq_bind_error(b, TN_ERROR, asts && asts[i] ? asts[i]->pos : 0, "%s types %s and %s cannot be matched",
+                                     what, tname(t, t1, sizeof t1), tname(xs[i]->type, t2, sizeof t2));
+            }
+        }
+        if (rc)
+            return rc;
+    }
+    return sq_unify(c, xs, asts, n, what, out);
 }
 
 /* list_value over bound elements (untyped literals adapt through asts, which may be NULL). */
 static int list_value(sq_bctx *c, ex_expr **xs, sq_expr *const *asts, uint32_t n, uint32_t pos, ex_expr **out)
 {
     tn_type t;
-    int rc = sq_unify(c, xs, (const sq_expr *const *)asts, n, "list element", &t);
+    int rc = unify_elems(c, xs, (const sq_expr *const *)asts, n, "list element", &t);
     if (rc) {
         free_all(xs, n);
         return rc;
     }
+    bool untyped = true;
+    for (uint32_t i = 0; i < n; i++)
+        if (!is_null_const(xs[i]) && !untyped_list(xs[i]))
+            untyped = false;
     if ((rc = sq_nested_call(c, "list_value", xs, n, pos, out)))
         return rc;
+    (*out)->flag = untyped;
     if ((rc = check_depth(c->b, (*out)->type, pos))) {
         ex_expr_free(*out);
         *out = NULL;
@@ -299,7 +426,7 @@ static int map_literal(sq_bctx *c, const sq_expr *e, ex_expr **out)
         vast[i] = e->args[2 * i + 1];
     }
     tn_type kt, vt;
-    if ((rc = sq_unify(c, ks, kast, np, "MAP key", &kt)) || (rc = sq_unify(c, vs, vast, np, "MAP value", &vt)))
+    if ((rc = unify_elems(c, ks, kast, np, "MAP key", &kt)) || (rc = unify_elems(c, vs, vast, np, "MAP value", &vt)))
         goto done;
     tn_type i32 = tn_type_make(TN_T_INT32);
     if (kt.id == TN_T_NULL)

@@ -43,6 +43,8 @@ void sq_plan_free(sq_plan *p)
     tn_free(p);
 }
 
+#define SQ_TYPE_NAME_MAX 1024
+
 static int nomem(tn_err *err)
 {
     return tn_err_set(err, TN_NOMEM, "out of memory planning SQL");
@@ -171,7 +173,7 @@ static int plan_describe(sq_binder *b, const sq_stmt *st, sq_plan *p, tn_err *er
         }
     }
     const char **cells = tn_calloc((size_t)(n ? n : 1) * 6, sizeof *cells);
-    char *tnames = tn_malloc((size_t)(n ? n : 1) * 64);
+    char *tnames = tn_malloc((size_t)(n ? n : 1) * SQ_TYPE_NAME_MAX); /* nested type names are long */
     ex_op *root = NULL;
     if (!cells || !tnames) {
         rc = nomem(err);
@@ -179,7 +181,7 @@ static int plan_describe(sq_binder *b, const sq_stmt *st, sq_plan *p, tn_err *er
     }
     for (uint32_t i = 0; i < n; i++) {
         cells[i * 6 + 0] = cnames[i];
-        cells[i * 6 + 1] = tn_type_name(ctypes[i], tnames + (size_t)i * 64, 64);
+        cells[i * 6 + 1] = tn_type_name(ctypes[i], tnames + (size_t)i * SQ_TYPE_NAME_MAX, SQ_TYPE_NAME_MAX);
         cells[i * 6 + 2] = "YES";
     }
     if ((rc = varchar_table(6, n, cells, &root, err)))

@@ -39,6 +39,9 @@ struct vfs {
     /* List a directory's entries (names only, sorted). */
     int (*list)(vfs *fs, const char *dir, char ***names, size_t *n, tn_err *err);
     int (*mkdirs)(vfs *fs, const char *dir, tn_err *err);
+    /* Last-modification time of path in milliseconds since the epoch (Delta commit timestamps).
+     * TN_NOTFOUND if it does not exist. */
+    int (*mtime)(vfs *fs, const char *path, int64_t *ms, tn_err *err);
 };
 
 vfs *vfs_default(void);

@@ -321,8 +321,19 @@ static int p_mkdirs(vfs *fs, const char *dir, tn_err *err)
     return rc;
 }
 
+static int p_mtime(vfs *fs, const char *path, int64_t *ms, tn_err *err)
+{
+    TN_UNUSED(fs);
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return tn_err_set(err, errno == ENOENT ? TN_NOTFOUND : TN_IOERR, "cannot stat \"%s\": %s", path,
+                          strerror(errno));
+    *ms = (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
+    return TN_OK;
+}
+
 static vfs g_posix = {"posix", p_open, p_close, p_read, p_write, p_size, p_sync, p_rename,
-                      p_remove, p_stat, p_glob, p_list, p_mkdirs};
+                      p_remove, p_stat, p_glob, p_list, p_mkdirs, p_mtime};
 
 vfs *vfs_default(void) { return &g_posix; }
 

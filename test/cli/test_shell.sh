@@ -124,6 +124,12 @@ rows=$(printf '%s\n' "$out" | grep -c '│ *[0-9]* │')
 expect_eq "box shows 40 rows" "40" "$rows"
 shown=$(printf '%s\n' "$out" | sed -n 's/^│ *\([0-9][0-9]*\) │$/\1/p' | tr '\n' ' ')
 expect_eq "box shows the first and last 20 rows" "$(seq 0 19 | tr '\n' ' ')$(seq 980 999 | tr '\n' ' ')" "$shown"
+# the last rows are right when they span result batches (2048 rows each): 4100 rows end with
+# a batch of 4, so the shown tail mixes two batches
+out=$("$TARN" -c "SELECT range AS i FROM range(4100)")
+shown=$(printf '%s\n' "$out" | sed -n 's/^│ *\([0-9][0-9]*\) │$/\1/p' | tr '\n' ' ')
+expect_eq "box tail across batches" "$(seq 0 19 | tr '\n' ' ')$(seq 4080 4099 | tr '\n' ' ')" "$shown"
+expect_has "box tail across batches footer" "4100 rows (40 shown)" "$out"
 out=$("$TARN" -c "SELECT range AS i FROM range(40)")
 expect_not_has "box: 40 rows are all shown" "·" "$out"
 expect_match "box: row 39 shown" '│ +39 │' "$out"
@@ -293,6 +299,15 @@ expect_eq "script stops at the first error" 'a
 1' "$out"
 out=$("$TARN" -csv < "$tmp/bad.sql" 2>/dev/null); rc=$?
 expect_rc "stdin script error status" 1 $rc
+
+printf 'SELECT 1;\0SELECT 2;\n' > "$tmp/nul.sql"
+err=$("$TARN" -csv "$tmp/nul.sql" 2>&1 >/dev/null); rc=$?
+expect_rc "NUL byte status" 1 $rc
+expect_has "NUL byte message" "NUL byte" "$err"
+# binary garbage is a syntax error, never a crash
+head -c 4096 /dev/urandom > "$tmp/garbage.sql"
+"$TARN" -csv "$tmp/garbage.sql" >/dev/null 2>&1; rc=$?
+expect_rc "garbage input status" 1 $rc
 
 "$TARN" -c ".nosuchcommand" >/dev/null 2>&1; rc=$?
 expect_rc "unknown dot command status" 1 $rc

@@ -282,6 +282,6 @@ MEMVFS_FN int mv_mkdirs(vfs *fs, const char *dir, tn_err *err)
 }
 
 MEMVFS_UNUSED static vfs memvfs = {"memory", mv_open, mv_close, mv_read, mv_write, mv_size, mv_sync, mv_rename,
-                     mv_remove, mv_stat, mv_glob, mv_list, mv_mkdirs};
+                     mv_remove, mv_stat, mv_glob, mv_list, mv_mkdirs, NULL};
 
 #endif

@@ -72,7 +72,7 @@ const COLS = [
   { name: 'hugeint_ext', type: 'HUGEINT',
     specials: ['-170141183460469231731687303715884105728', '170141183460469231731687303715884105727',
       '-100000000000000000000000000000000000000', '100000000000000000000000000000000000000', null],
-    formula: 'CAST(range AS HUGEINT)', ownFile: true, mayRefuse: /out of range|does not fit|overflow|cannot be represented/i },
+    formula: 'CAST(range AS HUGEINT)', ownFile: true, mayRefuse: /out of (the )?range|does not fit|overflow|cannot be represented/i },
   { name: 'float', type: 'FLOAT', kind: 'f32',
     specials: ['nan', 'inf', '-inf', '-0.0', '0.0', '1e-45', '3.4028235e38', '1.1754944e-38', '0.1', null],
     formula: 'CAST(CAST(range AS DOUBLE) / CAST(7 AS DOUBLE) - CAST(400 AS DOUBLE) AS FLOAT)' },
@@ -118,7 +118,7 @@ const COLS = [
     formula: "'v' || CAST(range * 7919 % 300 AS VARCHAR)" },
   { name: 'varchar_long', type: 'VARCHAR',
     specials: [{ sql: "repeat('abcdefghij', 20000)" }, { sql: "repeat('é', 50000)" }, '', null],
-    formula: "CASE WHEN range % 13 = 3 THEN repeat('L', 5000 + range) ELSE CAST(range AS VARCHAR) || repeat('z', range % 40) END" },
+    formula: "CASE WHEN range % 13 = 3 AND range < 2048 THEN repeat('L', 5000 + range) ELSE CAST(range AS VARCHAR) || repeat('z', range % 40) END" },
   { name: 'const_str', type: 'VARCHAR', specials: [], formula: "'same'" },
   { name: 'blob', type: 'BLOB', specials: ['', '\\x00', '\\x00\\xFF\\x80abc', '\\xFF\\xFF', null],
     formula: "'b' || CAST(range % 50 AS VARCHAR)" },
@@ -200,8 +200,36 @@ function sameValue(kind, a, b) {
     if (kind === 'f32') { f32[0] = x; const bx = u32[0]; f32[0] = y; return bx === u32[0]; }
     f64[0] = x; const bx = u64[0]; f64[0] = y; return bx === u64[0];
   }
+  if (kind === 'nested' && a !== b && unquoteNested(a) === b) {
+    if (renderNotes.size < 1) renderNotes.add(`DuckDB ${JSON.stringify(a)} vs tarn ${JSON.stringify(b)}`);
+    return true;
+  }
   return a === b;
 }
+// DuckDB quotes string scalars inside LIST/STRUCT/MAP text when they are empty, 'NULL' or contain
+// separators ([a, '', 'a,b']); struct keys are always quoted ({'a': 1}). unquoteNested removes the
+// quotes of scalar values (keeping keys), so that a renderer that does not quote compares equal when
+// the values are equal; such cells pass and the rendering difference is reported as a note.
+function unquoteNested(s) {
+  let out = '';
+  for (let i = 0; i < s.length;) {
+    const prev = out.trimEnd().slice(-1);
+    if (s[i] === "'" && (out.length === 0 || '[{,:='.includes(prev))) {
+      let j = i + 1, content = '';
+      while (j < s.length) {
+        if (s[j] === "'" && s[j + 1] === "'") { content += "'"; j += 2; continue; }
+        if (s[j] === '\\' && j + 1 < s.length) { content += s[j + 1]; j += 2; continue; }
+        if (s[j] === "'") break;
+        content += s[j++];
+      }
+      const isKey = s.startsWith(': ', j + 1);
+      out += isKey ? s.slice(i, j + 1) : content;
+      i = j + 1;
+    } else out += s[i++];
+  }
+  return out;
+}
+const renderNotes = new Set();
 const show = v => v === undefined ? '<missing row>' : v === null ? 'NULL' : v.length > 80 ? JSON.stringify(v.slice(0, 60)) + `... (${v.length} chars)` : JSON.stringify(v);
 // First difference of column c between expected and got, or null.
 function diff(c, exp, got) {
@@ -214,9 +242,12 @@ function diff(c, exp, got) {
 // The comparator must be able to fail: bit-level float rules and text rules, checked up front.
 for (const [kind, a, b, want] of [['f64', '-0.0', '0.0', false], ['f64', 'nan', 'nan', true], ['f64', '0.1', '0.10000000000000002', false],
   ['f32', '1e-45', '1.401298464324817e-45', true], ['f64', '1e-45', '1.401298464324817e-45', false], ['f32', '0.1', '0.10000000149011612', true], ['f32', '0.1', '0.10000001', false],
-  ['f32', '-inf', '-inf', true], ['f32', 'inf', '-inf', false], ['text', 'a', 'a ', false], ['text', null, '', false]]) {
+  ['f32', '-inf', '-inf', true], ['f32', 'inf', '-inf', false], ['text', 'a', 'a ', false], ['text', null, '', false],
+  ['nested', "[a, '', 'x,y', NULL]", '[a, , x,y, NULL]', true], ['nested', "{'a': ''}", "{'a': }", true], ['nested', "{'a': 1}", '{a: 1}', false],
+  ['nested', '[1, 2]', '[1, 3]', false]]) {
   if (sameValue(kind, a, b) !== want) { console.error(`comparator self-check failed: ${kind} ${a} vs ${b}`); process.exit(1); }
 }
+renderNotes.clear();
 
 // Page headers (Thrift compact protocol): walk every page of a column chunk and return the page
 // types (0 DATA_PAGE, 2 DICTIONARY_PAGE, 3 DATA_PAGE_V2); PageHeader fields 1 type, 3
@@ -225,8 +256,9 @@ function readPageTypes(fd, start, total) {
   const types = [];
   let off = start;
   const end = start + total;
+  let win = 4096;
   while (off < end && types.length < 100000) {
-    const buf = Buffer.alloc(Math.min(4096, end - off + 16));
+    const buf = Buffer.alloc(Math.min(win, end - off + 16));
     const n = fs.readSync(fd, buf, 0, buf.length, off);
     let p = 0;
     const byte = () => { if (p >= n) throw new Error('page header beyond read window'); return buf[p++]; };
@@ -238,7 +270,7 @@ function readPageTypes(fd, start, total) {
         case 3: byte(); return;
         case 4: case 5: case 6: varint(); return;
         case 7: p += 8; return;
-        case 8: p += Number(varint()); return;
+        case 8: { const len = Number(varint()); p += len; return; }
         case 9: case 10: { const h = byte(); let sz = h >> 4; if (sz === 15) sz = Number(varint()); for (let i = 0; i < sz; i++) skip((h & 15) === 1 ? 3 : h & 15); return; }
         case 11: { const sz = Number(varint()); if (sz) { const kv = byte(); for (let i = 0; i < sz; i++) { skip(kv >> 4); skip(kv & 15); } } return; }
         case 12: struct(() => {}); return;
@@ -255,11 +287,17 @@ function readPageTypes(fd, start, total) {
       }
     };
     let type = -1, csize = 0;
-    struct((id, t) => {
-      if (id === 1 && t === 5) { type = zz(); return true; }
-      if (id === 3 && t === 5) { csize = zz(); return true; }
-      return false;
-    });
+    try {
+      struct((id, t) => {
+        if (id === 1 && t === 5) { type = zz(); return true; }
+        if (id === 3 && t === 5) { csize = zz(); return true; }
+        return false;
+      });
+    } catch (e) {
+      // A header with large statistics may not fit the window: retry with a larger one.
+      if (/window/.test(e.message) && win < (1 << 26) && n === buf.length) { win *= 8; continue; }
+      throw e;
+    }
     types.push(type);
     off += p + csize;
   }
@@ -306,11 +344,17 @@ const expected = fromDuck(await duckRows(`SELECT id, ${render(COLS)} FROM (${gen
 
 // 2. tarn's evaluation of the same SQL, per column (isolates unsupported types / SQL differences).
 const writable = [];
+const genAll = tarn(`SELECT id, ${render(COLS.filter(c => c.tarn))} FROM (${genSql(COLS.filter(c => c.tarn), 'tarn')})`);
+const genGot = genAll.ok ? fromTarn(genAll.rows, COLS.filter(c => c.tarn)) : null;
 for (const c of COLS) {
   if (!c.tarn) { notes.push(`tarn has no ${c.type} type: (a) skipped for ${c.name}`); continue; }
-  const r = tarn(`SELECT range AS id, CAST(${colExpr(c, c.tarn)} AS VARCHAR) AS ${c.name} FROM range(${N})`);
-  if (!r.ok) { notes.push(`tarn cannot evaluate the ${c.name} generator (${r.err}): (a) skipped for it`); continue; }
-  const d = diff(c, expected[c.name], fromTarn(r.rows, [c])[c.name]);
+  let vals = genGot && genGot[c.name];
+  if (!vals) {
+    const r = tarn(`SELECT range AS id, CAST(${colExpr(c, c.tarn)} AS VARCHAR) AS ${c.name} FROM range(${N})`);
+    if (!r.ok) { notes.push(`tarn cannot evaluate the ${c.name} generator (${r.err}): (a) skipped for it`); continue; }
+    vals = fromTarn(r.rows, [c])[c.name];
+  }
+  const d = diff(c, expected[c.name], vals);
   if (d) {
     failures.push({ dir: 'sql', type: c.name, cell: 'generator', msg: `tarn SQL evaluates differently from DuckDB: ${d}` });
     notes.push(`tarn's SQL evaluation of the ${c.name} generator differs from DuckDB's: (a) skipped for it`);
@@ -469,7 +513,7 @@ for (const codec of CODECS)
 
 // 6. Nesting. DuckDB writes the nested table per codec/version; tarn reads it; tarn copies it.
 const UNSUPPORTED = /not supported|cannot cast|cannot be written|not implemented|unsupported/i;
-const NCOLS = NESTED.map(c => ({ name: c.name, kind: 'text' }));
+const NCOLS = NESTED.map(c => ({ name: c.name, kind: 'nested' }));
 {
   const probe = path.join(TMP, 'nested_probe.parquet');
   await con.run(`COPY (${nestedSql()}) TO ${q(probe)} (FORMAT parquet)`);
@@ -491,11 +535,19 @@ const NCOLS = NESTED.map(c => ({ name: c.name, kind: 'text' }));
         const exp = fromDuck(await duckRows(`SELECT id, ${render(NCOLS)} FROM read_parquet(${q(src)}) ORDER BY id`), NCOLS);
         // (b)
         if (!readable) NCOLS.forEach(c => mark('b', c.name, cell, '-'));
-        else for (const c of NCOLS) {
-          const one = tarn(`SELECT id, ${render([c])} FROM ${q(src)}`);
-          if (!one.ok) { mark('b', c.name, cell, 'F', `tarn cannot read the column: ${one.err}`); continue; }
-          const d = diff(c, exp[c.name], fromTarn(one.rows, [c])[c.name]);
-          mark('b', c.name, cell, d ? 'F' : '.', d || '');
+        else {
+          const all = tarn(`SELECT id, ${render(NCOLS)} FROM ${q(src)}`);
+          const got = all.ok ? fromTarn(all.rows, NCOLS) : null;
+          for (const c of NCOLS) {
+            let vals = got && got[c.name];
+            if (!vals) {
+              const one = tarn(`SELECT id, ${render([c])} FROM ${q(src)}`);
+              if (!one.ok) { mark('b', c.name, cell, 'F', `tarn cannot read the column: ${one.err}`); continue; }
+              vals = fromTarn(one.rows, [c])[c.name];
+            }
+            const d = diff(c, exp[c.name], vals);
+            mark('b', c.name, cell, d ? 'F' : '.', d || '');
+          }
         }
         // (a): tarn copies DuckDB's file with its own options; DuckDB compares with the source.
         const skip = !writable || (ver === 2 && !tarnV2) || (!dict && !tarnNoDict);
@@ -529,6 +581,7 @@ console.log('\nencodings exercised (row group 0 of each file; pages: v1/v2 x dat
 for (const dir of ['a', 'b'])
   for (const [t, s] of encSeen[dir]) console.log(`  (${dir}) ${t.padEnd(14)} ${[...s].sort().join(' ')}`.replace(/ pages:/, '  pages: ').replace(/ pages:/g, ' '));
 
+if (renderNotes.size) notes.push(`tarn's CAST(nested AS VARCHAR) does not quote strings as DuckDB does (values equal, cells pass), e.g. ${[...renderNotes].join('; ')}`);
 if (notes.length) { console.log('\nnotes:'); notes.forEach(n => console.log('  ' + n)); }
 
 const counts = { a: { '.': 0, F: 0, '-': 0 }, b: { '.': 0, F: 0, '-': 0 } };

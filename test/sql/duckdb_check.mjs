@@ -72,24 +72,25 @@ function matches(exp, act, raw, letter, type) {
 const cmpStr = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 const words = l => l.trim().split(/\s+/);
 
-// Expand loop/foreach ... endloop blocks textually (nested blocks included).
+// Expand loop/foreach ... endloop blocks textually (nested blocks included). Lines are
+// { t: text, n: line number in the file }.
 function expandLoops(lines) {
   const out = [];
   for (let i = 0; i < lines.length; i++) {
-    const w = words(lines[i]);
+    const w = words(lines[i].t);
     if (w[0] !== 'loop' && w[0] !== 'foreach') { out.push(lines[i]); continue; }
     let depth = 0, j = i + 1;
     for (; j < lines.length; j++) {
-      const k = words(lines[j])[0];
+      const k = words(lines[j].t)[0];
       if (k === 'loop' || k === 'foreach') depth++;
       else if (k === 'endloop') { if (depth === 0) break; depth--; }
     }
-    if (j >= lines.length) throw new Error(`${w[0]} without endloop at line ${i + 1}`);
+    if (j >= lines.length) throw new Error(`${w[0]} without endloop at line ${lines[i].n}`);
     const body = expandLoops(lines.slice(i + 1, j));
     const values = w[0] === 'loop'
       ? Array.from({ length: Math.max(0, Number(w[3]) - Number(w[2])) }, (_, k) => String(Number(w[2]) + k))
       : w.slice(2);
-    for (const v of values) for (const l of body) out.push(l.split('${' + w[1] + '}').join(v));
+    for (const v of values) for (const l of body) out.push({ t: l.t.split('${' + w[1] + '}').join(v), n: l.n });
     i = j;
   }
   return out;
@@ -102,7 +103,8 @@ async function readAll(con, sql) {
 
 async function runFile(file, verbose) {
   const text = fs.readFileSync(file, 'utf8');
-  const lines = expandLoops(text.split('\n'));
+  const numbered = expandLoops(text.split('\n').map((t, k) => ({ t, n: k + 1 })));
+  const lines = numbered.map(l => l.t);
   const cwd = process.cwd();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'duckdb_check-'));
   const inst = await DuckDBInstance.create(':memory:');
@@ -113,7 +115,7 @@ async function runFile(file, verbose) {
   const vars = {};
   const subst = s => s.replace(/\$\{([A-Za-z0-9_]+)\}/g, (m, n) => (n in vars ? vars[n] : m));
   let pass = 0, fail = 0, skip = 0, skipNext = false, skipMode = false;
-  const report = (ln, sql, msg) => { fail++; console.log(`FAIL ${file}:${ln + 1}\n  SQL: ${sql.trim()}\n  ${msg}`); };
+  const report = (ln, sql, msg) => { fail++; console.log(`FAIL ${file}:${numbered[ln].n}\n  SQL: ${sql.trim()}\n  ${msg}`); };
   let i = 0;
   try {
     while (i < lines.length) {
@@ -153,7 +155,7 @@ async function runFile(file, verbose) {
       if (dashes) for (; i < lines.length && lines[i] !== ''; i++) expected.push(subst(lines[i]));
       const sql = sqlLines.join('\n');
       if (skipNext || skipMode) { skip++; skipNext = false; continue; }
-      if (verbose) console.log(`  ${file}:${start + 1}`);
+      if (verbose) console.log(`  ${file}:${numbered[start].n}`);
       if (w[0] === 'statement' || (w[0] === 'query' && w[1] === 'error')) {
         const kind = w[0] === 'query' ? 'error' : w[1];
         let err = null, rows = null;

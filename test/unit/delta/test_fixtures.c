@@ -118,7 +118,7 @@ static void check_files(const char *fx, const dlt_snapshot *s, json_t *files)
 
 static void check_fixture(const char *fx, const char *dir)
 {
-    char path[8192], root[8192];
+    char path[8400], root[8400];
     snprintf(path, sizeof path, "%s/derived/active_files.json", dir);
     snprintf(root, sizeof root, "%s/delta", dir);
     json_t *exp = load_json(path);

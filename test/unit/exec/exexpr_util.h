@@ -125,7 +125,7 @@ static inline ex_expr *e_cast(ex_expr *a, tn_type to, bool try_cast)
  * On failure frees the args, stores the error and returns NULL. */
 static inline ex_expr *e_fn_err(const char *name, ex_expr **args, uint32_t n, tn_err *err)
 {
-    tn_type types[16], cast_to[16];
+    tn_type types[16] = {0}, cast_to[16] = {0};
     const ex_func *fn = NULL;
     for (uint32_t i = 0; i < n; i++)
         types[i] = args[i]->type;

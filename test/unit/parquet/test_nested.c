@@ -596,6 +596,56 @@ static void test_assemble_list(void)
     pq_file_unref(f);
 }
 
+/* Legacy shapes: a 2-level list, the old list<list<int>> named "array", and an unannotated
+ * repeated field (a required list: absent is [], never NULL). */
+static void test_assemble_two_level(void)
+{
+    const sel s[] = {
+        GROUP("schema", 0, 3, -1),
+        GROUP("l2", PQ_OPTIONAL, 1, PQ_CT_LIST), LEAF("item", PQ_INT32, PQ_REPEATED),
+        GROUP("old", PQ_REQUIRED, 1, PQ_CT_LIST), GROUP("array", PQ_REPEATED, 1, PQ_CT_LIST), LEAF("array", PQ_INT32, PQ_REPEATED),
+        LEAF("rp", PQ_INT32, PQ_REPEATED),
+    };
+    pq_file *f = open_schema("twolevel", s, sizeof s / sizeof s[0]);
+    if (!f)
+        return;
+    tn_err err = TN_ERR_INIT;
+    const char *txt;
+    {
+        static const uint16_t rep[] = {0, 1, 0, 0, 0}, def[] = {2, 2, 0, 1, 2};
+        static const int32_t v[] = {1, 2, 3};
+        tn_vector *out = tn_vector_new(pq_file_field(f, 0)->type, TN_BATCH);
+        put_ints(pq_file_rfield(f, 0), out, 0, v, 3);
+        pq_lvbuf lv = mk_lv(rep, def, 5);
+        CHECK_EQ_INT(assemble(f, 0, &lv, 4, out, &txt, &err), TN_OK);
+        CHECK_EQ_STR(txt, "[1,2]|null|[]|[3]");
+        tn_vector_unref(out);
+    }
+    {
+        static const uint16_t rep[] = {0, 2, 1, 0, 0, 1}, def[] = {2, 2, 2, 0, 1, 2};
+        static const int32_t v[] = {1, 2, 3, 4};
+        tn_vector *out = tn_vector_new(pq_file_field(f, 1)->type, TN_BATCH);
+        put_ints(pq_file_rfield(f, 1), out, 0, v, 4);
+        pq_lvbuf lv = mk_lv(rep, def, 6);
+        CHECK_EQ_INT(assemble(f, 1, &lv, 3, out, &txt, &err), TN_OK);
+        CHECK_EQ_STR(txt, "[[1,2],[3]]|[]|[[],[4]]");
+        CHECK(out->validity == NULL); /* a required list has no NULL rows */
+        tn_vector_unref(out);
+    }
+    {
+        static const uint16_t rep[] = {0, 1, 0, 0}, def[] = {1, 1, 0, 1};
+        static const int32_t v[] = {1, 2, 3};
+        tn_vector *out = tn_vector_new(pq_file_field(f, 2)->type, TN_BATCH);
+        put_ints(pq_file_rfield(f, 2), out, 0, v, 3);
+        pq_lvbuf lv = mk_lv(rep, def, 4);
+        CHECK_EQ_INT(assemble(f, 2, &lv, 3, out, &txt, &err), TN_OK);
+        CHECK_EQ_STR(txt, "[1,2]|[]|[3]");
+        CHECK(!tn_vector_is_null(out, 1));
+        tn_vector_unref(out);
+    }
+    pq_file_unref(f);
+}
+
 static void test_assemble_struct_map(void)
 {
     const sel s[] = {
@@ -1012,5 +1062,6 @@ static void test_level_errors(void)
     }
 }
 
-TEST_MAIN(test_schema_shapes, test_schema_refused, test_assemble_list, test_assemble_struct_map, test_assemble_deep,
-          test_end_to_end_deep, test_end_to_end_strings, test_level_errors)
+TEST_MAIN(test_schema_shapes, test_schema_refused, test_assemble_list, test_assemble_two_level,
+          test_assemble_struct_map, test_assemble_deep, test_end_to_end_deep, test_end_to_end_strings,
+          test_level_errors)

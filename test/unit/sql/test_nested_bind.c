@@ -201,6 +201,14 @@ static void test_types_and_names(void)
     check_col("SELECT ['a', NULL]", 0, "VARCHAR[]", NULL);
     check_col("SELECT [[1], [2, 3]]", 0, "INTEGER[][]", NULL);
     check_col("SELECT [1, 2::BIGINT]", 0, "BIGINT[]", NULL);
+    /* untyped lists adopt their neighbours' type */
+    check_col("SELECT [[], ['a']]", 0, "VARCHAR[][]", NULL);
+    check_col("SELECT [[NULL], [[1]]]", 0, "INTEGER[][][]", NULL);
+    check_col("SELECT [[[]], [[2.5]]]", 0, "DECIMAL(2,1)[][][]", NULL);
+    check_col("SELECT MAP {1: [], 2: [true]}", 0, "MAP(INTEGER, BOOLEAN[])", NULL);
+    check_col("SELECT list_contains([['x']], [])", 0, "BOOLEAN", NULL);
+    check_col("SELECT list_value(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20.5)", 0,
+              "DECIMAL(11,1)[]", NULL);
     check_col("SELECT {'a': 1, 'b': 'x'}", 0, "STRUCT(a INTEGER, b VARCHAR)", NULL);
     check_col("SELECT {'a': NULL}", 0, "STRUCT(a INTEGER)", NULL);
     check_col("SELECT struct_pack(k := [1])", 0, "STRUCT(k INTEGER[])", NULL);
@@ -275,6 +283,8 @@ static void test_values(void)
     check_rows("SELECT range, [range, range * 2] FROM range(3) WHERE [range] <> [1]", "0,[0, 0];2,[2, 4]");
     check_error("SELECT CAST(['1', 'x'] AS INT[])", TN_OK, NULL); /* bound fine: fails when run */
     check_rows("SELECT count(*) FROM range(3) WHERE list_contains([0, 2], range)", "2");
+    check_rows("SELECT [] = ['x'], [[], ['a']][1], list_contains([[], ['a']], []), [] || [NULL, 'z']",
+               "false,[],true,[NULL, z]");
 }
 
 static void test_unnest(void)
@@ -300,6 +310,8 @@ static void test_unnest(void)
     check_error("SELECT unnest([3, 1]) AS x FROM range(2) ORDER BY range", TN_ERROR, "ORDER BY expressions must appear");
     check_error("SELECT [1] AS l GROUP BY l", TN_NOTSUP, "GROUP BY on nested types");
     check_error("SELECT DISTINCT [1]", TN_NOTSUP, "SELECT DISTINCT on nested types");
+    check_error("SELECT count(DISTINCT [range]) FROM range(3)", TN_NOTSUP, "count(DISTINCT ...) on nested types");
+    check_rows("SELECT count([range]), count(NULL::INT[]) FROM range(3)", "3,0");
     check_error("SELECT [1] AS l ORDER BY l", TN_NOTSUP, "ORDER BY on nested types");
     /* the sort runs before the projection builds the list; a nested column below it is refused */
     check_rows("SELECT range, [range] FROM range(3) ORDER BY range DESC", "2,[2];1,[1];0,[0]");

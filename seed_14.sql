@@ -1,0 +1,1 @@
+SELECT range, [10, 20, 30][range] FROM range(4)

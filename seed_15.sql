@@ -1,0 +1,1 @@
+SELECT {'a': 1, 'b': 'x'}.a, {'a': 1, 'b': 'x'}['b'], struct_extract({'a': 7}, 'a')

@@ -1,0 +1,1 @@
+SELECT s.a, s['b'] FROM (SELECT {'a': 5, 'b': 6} AS s) t

@@ -1,0 +1,1 @@
+SELECT t.s.a, s.b, t.s.c.d FROM (SELECT {'a': 5, 'b': 6, 'c': {'d': 7}} AS s) t

@@ -1,0 +1,1 @@
+SELECT t.a FROM (SELECT 1 AS a, {'a': 2} AS t) t

@@ -1,0 +1,1 @@
+SELECT MAP {'k': 1, 'j': 2}['k'], MAP {'k': 1}['z'], map_extract(MAP {'k': 1}, 'k'), element_at(MAP {'a': 1}, 'z'), MAP {'a': NULL}

@@ -1,0 +1,1 @@
+SELECT MAP {NULL: 1}

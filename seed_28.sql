@@ -1,0 +1,1 @@
+SELECT len([1, 2]), length([1, 2, 3]), array_length([1]), len([]), len(NULL::INT[]), cardinality(MAP {'a': 1})

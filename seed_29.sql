@@ -1,0 +1,1 @@
+SELECT list_contains([1, 2, NULL], 2), list_contains([1, 2, NULL], 3), list_contains([1, 2], NULL), list_contains(NULL::INT[], 1), array_contains([1, 2], 1), list_contains([1, 2, 3], 2.0)

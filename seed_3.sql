@@ -1,0 +1,1 @@
+SELECT list_value(1, 2), list_value(), struct_pack(a := 1, b := [true, false])

@@ -1,0 +1,1 @@
+SELECT list_contains(['a', 'bb', NULL], 'bb'), list_contains([[1], [2]], [2])

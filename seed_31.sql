@@ -1,0 +1,1 @@
+SELECT [1, 2] || [3], list_concat([1], [2.5]), list_concat([1], NULL)

@@ -1,0 +1,1 @@
+SELECT count(*) FROM range(10) WHERE list_contains([2, 4, 6], range)

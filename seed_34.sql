@@ -1,0 +1,1 @@
+SELECT [1, 2] IN ([1, 2], [3]), [1] NOT IN ([2]), [1] IN ([2], NULL), NULL::INT[] = [1]

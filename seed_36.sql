@@ -1,0 +1,1 @@
+SELECT range, [range, 1] FROM range(3) WHERE [range, 1] >= [1, 1]

@@ -1,0 +1,1 @@
+SELECT CAST([1, 2] AS VARCHAR), CAST({'a': 'x y', 'b': NULL} AS VARCHAR), CAST(MAP {'a': [1]} AS VARCHAR), [NULL]::VARCHAR

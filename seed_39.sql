@@ -1,0 +1,1 @@
+SELECT TRY_CAST(['1', 'x'] AS INTEGER[])

@@ -1,0 +1,1 @@
+SELECT range, unnest([range, range + 10]) FROM range(3) WHERE range <> 1

@@ -1,0 +1,1 @@
+SELECT unnest(l) + 1 FROM (SELECT [1, 2] AS l) t

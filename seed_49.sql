@@ -1,0 +1,1 @@
+SELECT unnest(l) AS x FROM (SELECT [3, 1, 2] AS l) t ORDER BY x

@@ -1,0 +1,1 @@
+SELECT count(*), unnest([1, 2]) FROM range(3)

@@ -1,0 +1,1 @@
+SELECT range % 2 AS g, unnest([sum(range), max(range)]) FROM range(4) GROUP BY g ORDER BY g, 2

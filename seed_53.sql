@@ -1,0 +1,1 @@
+SELECT DISTINCT unnest([1, 1, 2, 2, 3]) AS x ORDER BY x

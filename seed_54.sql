@@ -1,0 +1,1 @@
+SELECT map_keys(MAP {'a': 1, 'b': 2}), map_values(MAP {'a': 1, 'b': 2}), map_entries(MAP {'a': 1})

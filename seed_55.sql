@@ -1,0 +1,1 @@
+SELECT e.key, e.value FROM (SELECT unnest(map_entries(MAP {'a': 1, 'b': 2})) AS e) t

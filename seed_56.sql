@@ -1,0 +1,1 @@
+SELECT e.key, e.value FROM (SELECT unnest(MAP {'a': 1, 'b': 2}) AS e) t

@@ -1,0 +1,1 @@
+SELECT y FROM (SELECT unnest([1, 2, 3]) AS x, 5 AS y) t WHERE x > 1

@@ -1,0 +1,1 @@
+SELECT count(*), min(x), max(x) FROM (SELECT unnest(l) AS x FROM (SELECT list_value(range, range + 1) AS l FROM range(3000)) a) b

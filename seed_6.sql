@@ -1,0 +1,1 @@
+SELECT typeof([[], ['a']]), typeof(MAP {'a': [], 'b': ['x']}), typeof([[NULL], [2.5]])

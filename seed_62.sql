@@ -1,0 +1,1 @@
+SELECT x FROM unnest([[1], [2, 3]]) AS t(x) WHERE len(x) > 1

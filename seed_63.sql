@@ -1,0 +1,1 @@
+DESCRIBE SELECT [1] AS l, {'a': 1, 'b': ['x']} AS s, MAP {1: 2.5} AS m

@@ -1,0 +1,1 @@
+SELECT 1 WHERE unnest([1]) = 1

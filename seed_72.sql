@@ -1,0 +1,1 @@
+SELECT DISTINCT [1, 2] FROM range(3)

@@ -1,0 +1,1 @@
+SELECT [range] AS l FROM range(3) ORDER BY l

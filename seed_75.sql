@@ -1,0 +1,1 @@
+SELECT * FROM (SELECT range, [range] AS l FROM range(3)) t ORDER BY range

@@ -1,0 +1,1 @@
+SELECT range, [range] FROM range(3) ORDER BY range DESC

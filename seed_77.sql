@@ -1,0 +1,1 @@
+SELECT l[1], len(l) FROM (SELECT [range, 7] AS l, range FROM range(3)) t ORDER BY range DESC LIMIT 2

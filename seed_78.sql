@@ -1,0 +1,1 @@
+SELECT CASE WHEN range > 0 THEN [range] END FROM range(2)

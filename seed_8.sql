@@ -1,0 +1,1 @@
+SELECT typeof([1]), typeof([1, 2.5]), typeof({'a': 1, 'b': 'x'}), typeof(MAP {'k': 1}), typeof([[1]])
