@@ -61,7 +61,7 @@ int dlt_percent_decode(const char *s, size_t n, char **out, size_t *outlen, cons
 int dlt_resolve_path(const char *root, const char *uri, bool allow_outside, char **out, tn_err *err);
 /* Join dir + "/" + name (tn_malloc'd), NULL on OOM. */
 char *dlt_path_join(const char *dir, const char *name);
-/* Modification time of a file in ms (POSIX VFS only until the vfs offers one; TN_NOTSUP else). */
+/* Modification time of a file in ms through the vfs mtime entry (TN_NOTSUP when the vfs has none). */
 int dlt_file_mtime(vfs *fs, const char *path, int64_t *ms, tn_err *err);
 /* Read a whole file (at most `limit` bytes: TN_CORRUPT beyond) into a tn_malloc'd buffer with a
  * NUL appended (not counted in *n). */

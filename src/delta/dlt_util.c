@@ -17,7 +17,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -448,14 +447,10 @@ int dlt_resolve_path(const char *root, const char *uri, bool allow_outside, char
 
 int dlt_file_mtime(vfs *fs, const char *path, int64_t *ms, tn_err *err)
 {
-    if (!fs || !fs->name || strcmp(fs->name, "posix") != 0)
+    if (!fs || !fs->mtime)
         return tn_err_set(err, TN_NOTSUP, "%s: the \"%s\" file system gives no modification times", path,
                           fs && fs->name ? fs->name : "?");
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return tn_err_set(err, TN_NOTFOUND, "cannot stat \"%s\"", path);
-    *ms = (int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000;
-    return TN_OK;
+    return fs->mtime(fs, path, ms, err);
 }
 
 int dlt_read_file(vfs *fs, const char *path, uint64_t limit, char **buf, size_t *n, tn_err *err)

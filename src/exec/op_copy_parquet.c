@@ -605,6 +605,11 @@ static int setup_columns(op_copy_parquet *cp, tn_err *err)
             return rc;
         cp->npcols = cp->opts.npartition_by;
     }
+    /* partition values become directory names: nested values have no such rendering */
+    for (uint32_t j = 0; j < cp->npcols; j++)
+        if (cp->pcols[j] < nc && tn_type_is_nested(child->types[cp->pcols[j]]))
+            return tn_err_set(err, TN_NOTSUP, "COPY: PARTITION_BY column \"%s\" has a nested type",
+                              cp->names[cp->pcols[j]]);
     cp->pv = tn_calloc(cp->npcols ? cp->npcols : 1, sizeof *cp->pv);
     cp->ocols = tn_calloc(nc ? nc : 1, sizeof *cp->ocols);
     cp->onames = tn_calloc(nc ? nc : 1, sizeof *cp->onames);

@@ -25,11 +25,16 @@
  * known at close, when write_row_groups completes them around the stored bytes. So only compact
  * metadata of finished row groups stays in memory. A file with no rows has no row groups.
  *
+ * Columns and leaves. The writer's top-level columns are `fields`; each flat field is one leaf
+ * column chunk, a nested field (LIST / MAP / STRUCT) several, planned and shredded into levels
+ * by writer_nested.c. Row groups, column chunks, ColumnOrders and page indexes are per leaf.
+ *
  * Footer contents: version (1, or 2 for PARQUET_VERSION 2), the schema (root "schema" + one
- * OPTIONAL leaf per column with its physical type, LogicalType and matching ConvertedType,
- * DECIMAL scale/precision, field_id 1..n on request), num_rows, the row groups, key/value
- * metadata, created_by, and a TYPE_DEFINED_ORDER ColumnOrder per leaf. ColumnMetaData carries
- * encodings, codec, num_values, total sizes (headers included), data/dictionary page offsets,
+ * OPTIONAL leaf per flat column with its physical type, LogicalType and matching ConvertedType,
+ * DECIMAL scale/precision; the groups of nested columns, writer_nested.c; field ids depth first
+ * on request), num_rows, the row groups, key/value metadata, created_by, and a
+ * TYPE_DEFINED_ORDER ColumnOrder per leaf. ColumnMetaData carries encodings, codec, path_in_schema,
+ * num_values (levels), total sizes (headers included), data/dictionary page offsets,
  * statistics, encoding_stats and the Bloom filter's offset and length (header included).
  */
 #include "writer_int.h"
@@ -51,6 +56,9 @@ static void writer_free(pq_writer *w)
     for (uint32_t i = 0; i < w->ncols && w->cols; i++)
         pqw_col_free(&w->cols[i]);
     tn_free(w->cols);
+    for (uint32_t i = 0; i < w->nfields && w->fields; i++)
+        pqw_field_free(&w->fields[i]);
+    tn_free(w->fields);
     tn_free(w->path);
     tn_free(w->tmp_path);
     tn_free(w->created_by);
@@ -79,6 +87,11 @@ static void writer_free(pq_writer *w)
     pq_bytes_free(&w->s_enc);
     tn_free(w->s_u32);
     tn_free(w->s_strs);
+    pq_bytes_free(&w->s_reps);
+    tn_free(w->n_row);
+    tn_free(w->n_zero);
+    tn_free(w->n_vals);
+    tn_free(w->n_didx);
     tn_free(w);
 }
 
@@ -113,15 +126,16 @@ static int resolve_bloom(pq_writer *w, const pq_write_options *o, tn_err *err)
     for (uint32_t k = 0; k < o->nbloom_filter_columns; k++) {
         const char *n = o->bloom_filter_columns[k];
         uint32_t i = 0;
-        while (i < w->ncols && !(n && strcasecmp(w->cols[i].name, n) == 0))
+        while (i < w->nfields && !(n && strcasecmp(w->fields[i].name, n) == 0))
             i++;
-        if (i == w->ncols)
+        if (i == w->nfields)
             return tn_err_set(err, TN_ERROR, "BLOOM_FILTER_COLUMNS: no column \"%s\" in the Parquet output",
                               n ? n : "(null)");
-        if (!pq_bloom_type_supported(w->cols[i].type))
+        /* nested columns (LIST/MAP/STRUCT) get no Bloom filters: the type check refuses them */
+        if (w->fields[i].root || !pq_bloom_type_supported(w->fields[i].type))
             return tn_err_set(err, TN_NOTSUP, "BLOOM_FILTER_COLUMNS: column \"%s\" has a type without Bloom filters",
-                              w->cols[i].name);
-        w->cols[i].bloom = true;
+                              w->fields[i].name);
+        w->cols[w->fields[i].leaf0].bloom = true;
     }
     return TN_OK;
 }
@@ -167,6 +181,18 @@ int pq_writer_open(vfs *fs, const char *path, uint32_t ncols, const char *const 
                 return tn_err_set(err, TN_ERROR, "duplicate column name \"%s\" in Parquet output", names[i]);
     }
 
+    /* leaves and schema elements of every column (nested types have several) */
+    uint64_t nleaves = 0, nelems = 0;
+    for (uint32_t i = 0; i < ncols; i++) {
+        uint32_t nl, ne;
+        if ((rc = pqw_field_count(types[i], names[i], &nl, &ne, err)) != TN_OK)
+            return rc;
+        nleaves += nl;
+        nelems += ne;
+    }
+    if (nleaves > INT32_MAX || nelems > INT32_MAX)
+        return tn_err_set(err, TN_RANGE, "too many columns for a Parquet file");
+
     pq_writer *w = tn_calloc(1, sizeof *w);
     if (!w)
         return tn_err_set(err, TN_NOMEM, "out of memory");
@@ -186,22 +212,40 @@ int pq_writer_open(vfs *fs, const char *path, uint32_t ncols, const char *const 
         w->opt.codec = PQ_CODEC_LZ4_RAW;
     w->created_by = tn_strdup(opts->created_by ? opts->created_by : PQW_CREATED_BY);
     w->path = tn_strdup(path);
-    w->cols = tn_calloc(ncols, sizeof *w->cols);
+    w->fields = tn_calloc(ncols, sizeof *w->fields);
+    w->cols = tn_calloc((size_t)nleaves, sizeof *w->cols);
+    w->nschema = (uint32_t)nelems;
     w->s_def = tn_malloc(PQW_SLICE * sizeof *w->s_def);
     w->s_gather = tn_malloc(PQW_SLICE * sizeof *w->s_gather);
     w->s_vrow = tn_malloc(PQW_SLICE * sizeof *w->s_vrow);
     w->s_vals = tn_malloc(PQW_SLICE * 16);
     w->s_didx = tn_malloc(PQW_SLICE * sizeof *w->s_didx);
-    w->flushed = tn_calloc(ncols, sizeof *w->flushed);
-    if (!w->created_by || !w->path || !w->cols || !w->s_def || !w->s_gather || !w->s_vrow || !w->s_vals ||
-        !w->s_didx || !w->flushed) {
+    w->flushed = tn_calloc((size_t)nleaves, sizeof *w->flushed);
+    if (!w->created_by || !w->path || !w->fields || !w->cols || !w->s_def || !w->s_gather || !w->s_vrow ||
+        !w->s_vals || !w->s_didx || !w->flushed) {
         writer_free(w);
         return tn_err_set(err, TN_NOMEM, "out of memory");
     }
-    w->ncols = ncols;
     for (uint32_t i = 0; i < ncols; i++) {
-        pqw_col *c = &w->cols[i];
+        pqw_field *f = &w->fields[i];
+        w->nfields = i + 1;
+        f->type = types[i];
+        f->leaf0 = w->ncols;
+        if (!(f->name = tn_strdup(names[i]))) {
+            writer_free(w);
+            return tn_err_set(err, TN_NOMEM, "out of memory");
+        }
+        if (tn_type_is_nested(types[i])) {
+            if ((rc = pqw_field_plan(w, f, err)) != TN_OK) {
+                writer_free(w);
+                return rc;
+            }
+            continue;
+        }
+        pqw_col *c = &w->cols[w->ncols++];
+        f->nleaves = 1;
         c->type = types[i];
+        c->max_def = 1;
         if (!(c->name = tn_strdup(names[i]))) {
             writer_free(w);
             return tn_err_set(err, TN_NOMEM, "out of memory");
@@ -298,8 +342,14 @@ static int write_chunk_meta(pq_writer *w, uint32_t i, tn_err *err)
     pq_tw_field_struct(&tw, 3); /* ColumnMetaData */
     pq_tw_field_i32(&tw, 1, c->m.phys);
     write_encodings(&tw, c, fl->has_dict);
-    pq_tw_field_list(&tw, 3, PQ_TW_BINARY, 1);
-    pq_tw_binary(&tw, c->name, strlen(c->name));
+    if (c->path) {
+        pq_tw_field_list(&tw, 3, PQ_TW_BINARY, c->npath);
+        for (uint32_t k = 0; k < c->npath; k++)
+            pq_tw_binary(&tw, c->path[k], strlen(c->path[k]));
+    } else {
+        pq_tw_field_list(&tw, 3, PQ_TW_BINARY, 1);
+        pq_tw_binary(&tw, c->name, strlen(c->name));
+    }
     pq_tw_field_i32(&tw, 4, w->opt.codec);
     pq_tw_field_i64(&tw, 5, c->num_values);
     pq_tw_field_i64(&tw, 6, fl->uncompressed);
@@ -417,15 +467,16 @@ int pq_writer_write(pq_writer *w, const tn_chunk *chunk, tn_err *err)
         return tn_err_set(err, TN_MISUSE, "pq_writer_write: missing argument");
     if (w->failed)
         return tn_err_set(err, TN_MISUSE, "Parquet writer for \"%s\" already failed", w->path);
-    if (chunk->ncols != w->ncols)
+    if (chunk->ncols != w->nfields)
         return tn_err_set(err, TN_MISUSE, "chunk has %u columns, the Parquet writer expects %u", chunk->ncols,
-                          w->ncols);
-    for (uint32_t i = 0; i < w->ncols; i++) {
+                          w->nfields);
+    for (uint32_t i = 0; i < w->nfields; i++) {
         const tn_vector *v = chunk->cols[i];
-        if (!v || v->type.id != w->cols[i].type.id || tn_type_width(v->type) != tn_type_width(w->cols[i].type) ||
-            (v->kind == TN_VEC_DICT && !v->dict))
+        const pqw_field *f = &w->fields[i];
+        if (!v || v->type.id != f->type.id || tn_type_width(v->type) != tn_type_width(f->type) ||
+            (v->kind == TN_VEC_DICT && !v->dict) || (f->root && !tn_type_equal(v->type, f->type)))
             return tn_err_set(err, TN_MISUSE, "chunk column %u (\"%s\") does not match the declared type", i,
-                              w->cols[i].name);
+                              f->name);
     }
     uint32_t total = tn_chunk_rows(chunk);
     uint32_t pos = 0;
@@ -437,9 +488,13 @@ int pq_writer_write(pq_writer *w, const tn_chunk *chunk, tn_err *err)
             n = PQW_SLICE;
         if (n > room)
             n = (uint32_t)room;
-        for (uint32_t i = 0; i < w->ncols; i++)
-            if ((rc = pqw_col_append(w, &w->cols[i], chunk, i, pos, pos + n, err)) != TN_OK)
+        for (uint32_t i = 0; i < w->nfields; i++) {
+            pqw_field *f = &w->fields[i];
+            rc = f->root ? pqw_field_append(w, f, chunk, i, pos, pos + n, err)
+                         : pqw_col_append(w, &w->cols[f->leaf0], chunk, i, pos, pos + n, err);
+            if (rc != TN_OK)
                 goto fail;
+        }
         pos += n;
         w->rg_rows += n;
         w->rows += n;
@@ -454,15 +509,15 @@ fail:
 
 /* ---- footer ---- */
 
-static void write_schema_leaf(pq_tw *tw, const pqw_col *c, int32_t field_id)
+void pqw_schema_leaf(pq_tw *tw, const pqw_col *c, const char *name, int repetition, int32_t field_id)
 {
     const pqw_map *m = &c->m;
     pq_tw_struct_begin(tw);
     pq_tw_field_i32(tw, 1, m->phys);
     if (m->phys == PQ_FIXED_LEN_BYTE_ARRAY)
         pq_tw_field_i32(tw, 2, m->type_length);
-    pq_tw_field_i32(tw, 3, PQ_OPTIONAL);
-    pq_tw_field_string(tw, 4, c->name);
+    pq_tw_field_i32(tw, 3, repetition);
+    pq_tw_field_string(tw, 4, name);
     if (m->converted >= 0)
         pq_tw_field_i32(tw, 6, m->converted);
     if (m->logical == 5) {
@@ -553,13 +608,23 @@ static int write_footer(pq_writer *w, tn_err *err)
     pq_tw_init(&tw, &meta);
     pq_tw_struct_begin(&tw); /* FileMetaData */
     pq_tw_field_i32(&tw, 1, w->v2enc ? 2 : 1);
-    pq_tw_field_list(&tw, 2, PQ_TW_STRUCT, w->ncols + 1);
+    pq_tw_field_list(&tw, 2, PQ_TW_STRUCT, w->nschema + 1);
     pq_tw_struct_begin(&tw); /* root */
     pq_tw_field_string(&tw, 4, "schema");
-    pq_tw_field_i32(&tw, 5, (int32_t)w->ncols);
+    pq_tw_field_i32(&tw, 5, (int32_t)w->nfields);
     pq_tw_struct_end(&tw);
-    for (uint32_t i = 0; i < w->ncols; i++)
-        write_schema_leaf(&tw, &w->cols[i], w->opt.field_ids ? (int32_t)i + 1 : -1);
+    int32_t next_id = w->opt.field_ids ? 1 : -1; /* depth first over the fields, struct fields, list
+                                                    elements, map keys and values */
+    for (uint32_t i = 0; i < w->nfields; i++) {
+        const pqw_field *f = &w->fields[i];
+        if (f->root) {
+            pqw_field_schema(w, f, &tw, &next_id);
+        } else {
+            pqw_schema_leaf(&tw, &w->cols[f->leaf0], f->name, PQ_OPTIONAL, next_id);
+            if (next_id >= 0)
+                next_id++;
+        }
+    }
     pq_tw_field_i64(&tw, 3, (int64_t)w->rows);
     write_row_groups(w, &tw, ci_start, oi_start);
     if (w->nkv) {

@@ -1,5 +1,5 @@
 /*
- * writer.h -- the Parquet writer (flat schemas in issue 2; nested in issue 3).
+ * writer.h -- the Parquet writer: flat columns and nested ones (LIST / MAP / STRUCT at any depth).
  *
  * Writes chunks of vectors into row groups of column chunks with data pages (v1 by default, v2 on
  * request), dictionary encoding with PLAIN (format v1) or DELTA_* / BYTE_STREAM_SPLIT / RLE
@@ -10,6 +10,14 @@
  * field ids, then the Thrift-compact FileMetaData footer. Atomic: the file is written to
  * "<path>.tmp-<pid>-<n>", fsynced, and renamed over <path> by pq_writer_close; pq_writer_abort
  * removes the temporary file. Memory is bounded by one row group's encoded size.
+ *
+ * Nested columns (writer_nested.c) are written in the standard shapes: LIST as the 3-level
+ * `<name> (LIST) { repeated group list { element } }`, MAP as `<name> (MAP) { repeated group
+ * key_value { required key; value } }`, STRUCT as a plain group; every node OPTIONAL except map
+ * keys. Each leaf is a column chunk with repetition/definition levels; pages start at record
+ * boundaries (data page v2 num_rows and the page index first_row_index count top-level rows);
+ * dictionary encoding, fallback and statistics work per leaf. NULL map keys are an error. Bloom
+ * filters are not available for nested columns.
  *
  * Thread-safety: one writer is used by one thread at a time.
  */
@@ -45,8 +53,10 @@ typedef struct pq_write_options {
     bool page_checksum;           /* CRC32 of every page in PageHeader.crc; default true */
     bool page_index;              /* ColumnIndex + OffsetIndex after the row groups; default true */
     bool page_statistics;         /* Statistics in data page headers; default true */
-    bool field_ids;               /* SchemaElement.field_id = 1..n in schema order; default false */
-    const char *const *bloom_filter_columns; /* columns (case-insensitive) that get a split-block */
+    bool field_ids;               /* SchemaElement.field_id = 1..n depth first over the columns, struct
+                                     fields, list elements, map keys and values (not the repeated
+                                     list / key_value groups); default false */
+    const char *const *bloom_filter_columns; /* flat columns (case-insensitive) that get a split-block */
     uint32_t nbloom_filter_columns;          /* Bloom filter per column chunk; default none */
     double bloom_filter_fpp;      /* target false-positive probability; default 0.01 */
     const char *const *kv_keys;   /* footer key/value metadata: nkv pairs; a NULL value is */
@@ -91,11 +101,14 @@ int pq_write_options_partition_indexes(const pq_write_options *o, uint32_t ncols
 
 typedef struct pq_writer pq_writer;
 
-/* Start writing `ncols` columns named names[i] with types types[i] (flat tarn types). Copies
- * names/types. *out is freed by pq_writer_close or pq_writer_abort. */
+/* Start writing `ncols` columns named names[i] with types types[i] (flat or nested tarn types;
+ * INTERVAL is TN_NOTSUP, also inside nested types, as are STRUCTs without fields and nesting
+ * deeper than 100 schema levels). Copies names/types. *out is freed by pq_writer_close or
+ * pq_writer_abort. */
 int pq_writer_open(vfs *fs, const char *path, uint32_t ncols, const char *const *names, const tn_type *types,
                    const pq_write_options *opts, pq_writer **out, tn_err *err);
-/* Append the active rows of chunk (honours chunk->sel; any vector kind). */
+/* Append the active rows of chunk (honours chunk->sel; any vector kind, at any nesting level of
+ * nested vectors). A nested column's vector type must equal the declared type (TN_MISUSE). */
 int pq_writer_write(pq_writer *w, const tn_chunk *chunk, tn_err *err);
 /* Flush, write the footer, fsync, rename into place, free the writer. On error the temporary
  * file is removed and the writer freed all the same. */

@@ -3,13 +3,17 @@
  * value staging, dictionary building, and data/dictionary page encoding
  * (parquet-format-summary.md §5, §6.1-6.3, §8).
  *
- * Pages. Every column is OPTIONAL, so each page carries definition levels (bit width 1, RLE hybrid)
- * and the non-NULL values. Data page v1: body = u32 LE levels length + levels + values, the whole
- * body compressed. Data page v2: levels (never compressed, no length prefix) followed by the
- * values section, compressed unless it is empty or the codec is UNCOMPRESSED (is_compressed is
- * always written explicitly). A page ends when it holds PQW_PAGE_MAX_ROWS rows or its estimated
- * size reaches the page_size target; pages end on row boundaries (flat columns), as the page
- * index requires. The header carries the page's CRC32 (zlib crc32 of the page bytes as written,
+ * Pages. Every flat column is OPTIONAL, so each page carries definition levels (bit width 1, RLE
+ * hybrid) and the non-NULL values; a leaf of a nested column (writer_nested.c) also carries
+ * repetition levels when it is below a LIST/MAP, and its levels take pq_bit_width(max_def /
+ * max_rep) bits. Data page v1: body = [u32 LE length + repetition levels] + u32 LE length +
+ * definition levels + values, the whole body compressed. Data page v2: repetition then definition
+ * levels (never compressed, no length prefix) followed by the values section, compressed unless
+ * it is empty or the codec is UNCOMPRESSED (is_compressed is always written explicitly);
+ * num_rows counts records. A page ends when it holds PQW_PAGE_MAX_ROWS level slots or its
+ * estimated size reaches the page_size target; pages end on record boundaries (where the
+ * repetition level is 0; one record larger than the target makes one larger page), as data page
+ * v2 and the page index require. The header carries the page's CRC32 (zlib crc32 of the page bytes as written,
  * i.e. after compression; page_checksum) and its Statistics (page_statistics); the page is then
  * recorded for the page index (writer_index.c).
  *
@@ -731,21 +735,42 @@ static int plain_append(pqw_col *c, const void *stagev, uint32_t v0, uint32_t v1
     }
 }
 
-/* Append slice rows [r0, r1) and their values [v0, v1) to the page in progress. */
-static int page_append(pq_writer *w, pqw_col *c, uint32_t r0, uint32_t r1, const void *stagev, uint32_t v0,
+/* A batch of level slots with their staged values, appended to pages by append_batch. Flat
+ * columns: one slot per row, no repetition levels. */
+typedef struct pqw_batch {
+    uint32_t n;              /* level slots */
+    const uint32_t *rep;     /* repetition levels; NULL: every slot starts a record */
+    const uint32_t *def;     /* definition levels */
+    const void *vals;        /* staged values (physical form) */
+    const uint32_t *vslot;   /* slot of each value, ascending */
+    uint32_t nv;
+    uint32_t *didx;          /* room for nv dictionary indexes */
+} pqw_batch;
+
+/* Append slots [r0, r1) of the batch and their values [v0, v1) to the page in progress. */
+static int page_append(pq_writer *w, pqw_col *c, const pqw_batch *bt, uint32_t r0, uint32_t r1, uint32_t v0,
                        uint32_t v1)
 {
-    uint32_t nr = r1 - r0, nvv = v1 - v0;
+    const void *stagev = bt->vals;
+    uint32_t nr = r1 - r0, nvv = v1 - v0, nrec = nr;
     if (nr == 0)
         return TN_OK; /* no rows means no values either */
     if (grow_u32(&c->levels, &c->levels_cap, c->nrows + nr))
         return TN_NOMEM;
-    memcpy(c->levels + c->nrows, w->s_def + r0, (size_t)nr * sizeof(uint32_t));
+    memcpy(c->levels + c->nrows, bt->def + r0, (size_t)nr * sizeof(uint32_t));
+    if (bt->rep) {
+        if (grow_u32(&c->reps, &c->reps_cap, c->nrows + nr))
+            return TN_NOMEM;
+        memcpy(c->reps + c->nrows, bt->rep + r0, (size_t)nr * sizeof(uint32_t));
+        nrec = 0;
+        for (uint32_t i = r0; i < r1; i++)
+            nrec += bt->rep[i] == 0;
+    }
     if (c->dict_on) {
         if (nvv) {
             if (grow_u32(&c->idx, &c->idx_cap, c->nvals + nvv))
                 return TN_NOMEM;
-            memcpy(c->idx + c->nvals, w->s_didx + v0, (size_t)nvv * sizeof(uint32_t));
+            memcpy(c->idx + c->nvals, bt->didx + v0, (size_t)nvv * sizeof(uint32_t));
         }
     } else {
         if (plain_append(c, stagev, v0, v1))
@@ -757,6 +782,7 @@ static int page_append(pq_writer *w, pqw_col *c, uint32_t r0, uint32_t r1, const
     if (pqw_stats_update(c, &c->pst, (const uint8_t *)stagev + (size_t)v0 * c->m.width, nvv))
         return TN_NOMEM;
     c->nrows += nr;
+    c->nrecs += nrec;
     c->nvals += nvv;
     return TN_OK;
 }
@@ -810,6 +836,20 @@ static bool prefixes_pay(const tn_str *v, uint32_t n)
     return false;
 }
 
+/* Ensure *arr holds >= need elements of size sz (at least PQW_PAGE_MAX_ROWS). */
+static int grow_scratch(void **arr, uint32_t *cap, uint32_t need, size_t sz)
+{
+    if (*arr && need <= *cap)
+        return TN_OK;
+    uint32_t nc = need > PQW_PAGE_MAX_ROWS ? need : PQW_PAGE_MAX_ROWS;
+    void *p = tn_realloc(*arr, (size_t)nc * sz);
+    if (!p)
+        return TN_NOMEM;
+    *arr = p;
+    *cap = nc;
+    return TN_OK;
+}
+
 /* Encode the values of a non-dictionary page: PLAIN (format v1), or the format v2 encoding of
  * the physical type. The section goes to vals / vlen (pvals itself for PLAIN, else w->s_enc). */
 static int encode_values(pq_writer *w, pqw_col *c, const uint8_t **vals, size_t *vlen, int *enc)
@@ -825,7 +865,7 @@ static int encode_values(pq_writer *w, pqw_col *c, const uint8_t **vals, size_t 
     switch (c->m.phys) {
     case PQ_BOOLEAN: {
         /* RLE hybrid, bit width 1, behind a 4-byte length (Encodings.md, RLE for booleans) */
-        if (!w->s_u32 && !(w->s_u32 = tn_malloc(PQW_PAGE_MAX_ROWS * sizeof *w->s_u32)))
+        if (grow_scratch((void **)&w->s_u32, &w->s_u32_cap, c->nvals, sizeof *w->s_u32))
             return TN_NOMEM;
         const uint8_t *bits = c->pvals.data;
         for (uint32_t i = 0; i < c->nvals; i++)
@@ -851,7 +891,7 @@ static int encode_values(pq_writer *w, pqw_col *c, const uint8_t **vals, size_t 
         *enc = PQ_ENC_BYTE_STREAM_SPLIT;
         break;
     case PQ_BYTE_ARRAY: {
-        if (!w->s_strs && !(w->s_strs = tn_malloc(PQW_PAGE_MAX_ROWS * sizeof *w->s_strs)))
+        if (grow_scratch((void **)&w->s_strs, &w->s_strs_cap, c->nvals, sizeof *w->s_strs))
             return TN_NOMEM;
         const uint8_t *p = c->pvals.data, *end = p + c->pvals.len;
         for (uint32_t i = 0; i < c->nvals && p + 4 <= end; i++) {
@@ -886,9 +926,12 @@ int pqw_col_flush_page(pq_writer *w, pqw_col *c, tn_err *err)
     bool dict_page = c->dict_on && c->nvals > 0;
     int encoding = PQ_ENC_RLE_DICTIONARY;
 
-    /* definition levels */
+    /* repetition levels (nested leaves under a repeated field), definition levels */
+    w->s_reps.len = 0;
     w->s_levels.len = 0;
-    if ((rc = pq_rle_encode(c->levels, c->nrows, 1, &w->s_levels)) != TN_OK)
+    if (c->max_rep > 0 && (rc = pq_rle_encode(c->reps, c->nrows, pq_bit_width(c->max_rep), &w->s_reps)) != TN_OK)
+        goto nomem;
+    if ((rc = pq_rle_encode(c->levels, c->nrows, pq_bit_width(c->max_def), &w->s_levels)) != TN_OK)
         goto nomem;
     /* values section */
     const uint8_t *vals;
@@ -915,6 +958,11 @@ int pqw_col_flush_page(pq_writer *w, pqw_col *c, tn_err *err)
     w->s_body.len = 0;
     if (!v2) {
         uint8_t pre[4];
+        if (c->max_rep > 0) {
+            wr_u32le(pre, (uint32_t)w->s_reps.len);
+            if (pq_bytes_append(&w->s_body, pre, 4) || pq_bytes_append(&w->s_body, w->s_reps.data, w->s_reps.len))
+                goto nomem;
+        }
         wr_u32le(pre, (uint32_t)w->s_levels.len);
         if (pq_bytes_append(&w->s_body, pre, 4) || pq_bytes_append(&w->s_body, w->s_levels.data, w->s_levels.len) ||
             pq_bytes_append(&w->s_body, vals, vlen))
@@ -925,7 +973,7 @@ int pqw_col_flush_page(pq_writer *w, pqw_col *c, tn_err *err)
         if ((rc = page_compress(w, w->s_body.data, w->s_body.len, &cbuf, &body, &blen, err)) != TN_OK)
             goto done;
     } else {
-        uncompressed = w->s_levels.len + vlen;
+        uncompressed = w->s_reps.len + w->s_levels.len + vlen;
         if ((rc = check_page_size(c, uncompressed, err)) != TN_OK)
             goto done;
         const uint8_t *cv = vals;
@@ -935,8 +983,8 @@ int pqw_col_flush_page(pq_writer *w, pqw_col *c, tn_err *err)
                 goto done;
             is_compressed = true;
         }
-        if (pq_bytes_append(&w->s_body, w->s_levels.data, w->s_levels.len) ||
-            pq_bytes_append(&w->s_body, cv, cvlen))
+        if (pq_bytes_append(&w->s_body, w->s_reps.data, w->s_reps.len) ||
+            pq_bytes_append(&w->s_body, w->s_levels.data, w->s_levels.len) || pq_bytes_append(&w->s_body, cv, cvlen))
             goto nomem;
         body = w->s_body.data;
         blen = w->s_body.len;
@@ -968,10 +1016,10 @@ int pqw_col_flush_page(pq_writer *w, pqw_col *c, tn_err *err)
         pq_tw_field_struct(&tw, 8);
         pq_tw_field_i32(&tw, 1, (int32_t)c->nrows);
         pq_tw_field_i32(&tw, 2, (int32_t)(c->nrows - c->nvals));
-        pq_tw_field_i32(&tw, 3, (int32_t)c->nrows);
+        pq_tw_field_i32(&tw, 3, (int32_t)c->nrecs);
         pq_tw_field_i32(&tw, 4, encoding);
         pq_tw_field_i32(&tw, 5, (int32_t)w->s_levels.len);
-        pq_tw_field_i32(&tw, 6, 0);
+        pq_tw_field_i32(&tw, 6, (int32_t)w->s_reps.len);
         pq_tw_field_bool(&tw, 7, is_compressed);
         if (w->opt.page_statistics)
             pqw_stats_write(c, &c->pst, &tw, 8);
@@ -991,6 +1039,7 @@ int pqw_col_flush_page(pq_writer *w, pqw_col *c, tn_err *err)
 
     c->uncompressed += (int64_t)(w->s_hdr.len + uncompressed);
     c->num_values += c->nrows;
+    c->chunk_rows += c->nrecs;
     c->pages_enc[encoding]++;
     if (dict_page) {
         c->dict_used = true;
@@ -999,7 +1048,7 @@ int pqw_col_flush_page(pq_writer *w, pqw_col *c, tn_err *err)
         if (c->dict_values >= PQW_DICT_PROBE_VALUES && (uint64_t)c->dict.count * 4 > c->dict_values * 3)
             c->dict_on = false;
     }
-    c->nrows = c->nvals = c->nbits = 0;
+    c->nrows = c->nrecs = c->nvals = c->nbits = 0;
     c->pvals.len = 0;
     goto done;
 nomem:
@@ -1051,18 +1100,52 @@ done:
 
 /* ======================= slice driver ======================= */
 
-int pqw_col_append(pq_writer *w, pqw_col *c, const tn_chunk *ch, uint32_t ci, uint32_t a, uint32_t b, tn_err *err)
+/* Nested pages end on record boundaries. Given a cut at slot e (r < e < n, rep[e] != 0): the last
+ * record start in (r, e), or, when the record at r reaches past e, the end of that record. */
+static uint32_t record_cut(const uint32_t *rep, uint32_t r, uint32_t e, uint32_t n)
 {
-    uint32_t n = b - a;
-    const void *src;
-    uint32_t nv = gather(c, ch, ci, a, b, w->s_def, w->s_gather, w->s_vrow, &src);
-    void *stagev = w->s_vals;
-    int rc = stage(c, src, w->s_gather, nv, stagev, err);
-    if (rc)
-        return rc;
+    for (uint32_t k = e; k > r; k--)
+        if (rep[k] == 0)
+            return k;
+    while (e < n && rep[e] != 0)
+        e++;
+    return e;
+}
 
+/* First record start <= e and >= r (r itself if none). */
+static uint32_t record_start(const uint32_t *rep, uint32_t r, uint32_t e)
+{
+    while (e > r && rep[e] != 0)
+        e--;
+    return e;
+}
+
+/* First value index in [v, nv) whose slot is >= slot (vslot ascending). */
+static uint32_t values_before(const uint32_t *vslot, uint32_t v, uint32_t nv, uint32_t slot)
+{
+    uint32_t lo = v, hi = nv;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (vslot[mid] < slot)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Append a batch to the pages of c: fill the page in progress up to PQW_PAGE_MAX_ROWS slots or
+ * the page_size target, flush it and continue; map values through the dictionary while it is on
+ * and fall back to plain encoding when it fills up. With repetition levels every cut is moved
+ * to a record boundary (a page holds at least one whole record). */
+static int append_batch(pq_writer *w, pqw_col *c, const pqw_batch *bt, tn_err *err)
+{
+    const void *stagev = bt->vals;
+    const uint32_t *vrow = bt->vslot;
+    uint32_t n = bt->n, nv = bt->nv;
     uint64_t page_size = w->opt.page_size ? w->opt.page_size : 1;
     uint32_t r = 0, v = 0;
+    int rc;
     while (r < n) {
         if (c->nrows >= PQW_PAGE_MAX_ROWS || (c->nrows > 0 && page_bytes(c) >= page_size))
             if ((rc = pqw_col_flush_page(w, c, err)) != TN_OK)
@@ -1070,7 +1153,7 @@ int pqw_col_append(pq_writer *w, pqw_col *c, const tn_chunk *ch, uint32_t ci, ui
         uint32_t room = PQW_PAGE_MAX_ROWS - c->nrows;
         uint32_t r_end = n - r < room ? n : r + room;
         uint32_t v_end = v;
-        while (v_end < nv && w->s_vrow[v_end] < r_end)
+        while (v_end < nv && vrow[v_end] < r_end)
             v_end++;
         /* byte budget of the page: take at least one value */
         if (v_end > v && c->m.conv != PQW_CV_BOOL) {
@@ -1095,21 +1178,27 @@ int pqw_col_append(pq_writer *w, pqw_col *c, const tn_chunk *ch, uint32_t ci, ui
             }
             if (k < v_end) {
                 v_end = k;
-                r_end = w->s_vrow[k];
+                r_end = vrow[k];
             }
+        }
+        if (bt->rep && r_end < n && bt->rep[r_end] != 0) {
+            r_end = record_cut(bt->rep, r, r_end, n);
+            v_end = values_before(vrow, v, nv, r_end);
         }
         bool fallback = false;
         if (c->dict_on && v_end > v) {
-            uint32_t mapped = dict_map(w, c, stagev, v, v_end - v, w->s_didx + v, &rc);
+            uint32_t mapped = dict_map(w, c, stagev, v, v_end - v, bt->didx + v, &rc);
             if (rc)
                 return tn_err_set(err, rc, "out of memory while building the dictionary of column \"%s\"", c->name);
             if (mapped < v_end - v) {
-                v_end = v + mapped;
-                r_end = w->s_vrow[v_end];
+                r_end = vrow[v + mapped];
+                if (bt->rep)
+                    r_end = record_start(bt->rep, r, r_end);
+                v_end = values_before(vrow, v, v + mapped, r_end);
                 fallback = true;
             }
         }
-        if ((rc = page_append(w, c, r, r_end, stagev, v, v_end)) != TN_OK)
+        if ((rc = page_append(w, c, bt, r, r_end, v, v_end)) != TN_OK)
             return tn_err_set(err, rc, "out of memory");
         r = r_end;
         v = v_end;
@@ -1120,4 +1209,36 @@ int pqw_col_append(pq_writer *w, pqw_col *c, const tn_chunk *ch, uint32_t ci, ui
         }
     }
     return TN_OK;
+}
+
+int pqw_col_append(pq_writer *w, pqw_col *c, const tn_chunk *ch, uint32_t ci, uint32_t a, uint32_t b, tn_err *err)
+{
+    const void *src;
+    uint32_t nv = gather(c, ch, ci, a, b, w->s_def, w->s_gather, w->s_vrow, &src);
+    int rc = stage(c, src, w->s_gather, nv, w->s_vals, err);
+    if (rc)
+        return rc;
+    pqw_batch bt = {b - a, NULL, w->s_def, w->s_vals, w->s_vrow, nv, w->s_didx};
+    return append_batch(w, c, &bt, err);
+}
+
+int pqw_col_append_levels(pq_writer *w, pqw_col *c, uint32_t n, const uint32_t *rep, const uint32_t *def,
+                          const void *src, const uint32_t *g, const uint32_t *vslot, uint32_t nv, tn_err *err)
+{
+    size_t need = (size_t)nv * 16;
+    if (need > w->n_vals_cap) {
+        size_t nc = need > (size_t)PQW_SLICE * 16 ? need : (size_t)PQW_SLICE * 16;
+        void *p = tn_realloc(w->n_vals, nc);
+        if (!p)
+            return tn_err_set(err, TN_NOMEM, "out of memory");
+        w->n_vals = p;
+        w->n_vals_cap = nc;
+    }
+    if (grow_scratch((void **)&w->n_didx, &w->n_didx_cap, nv, sizeof *w->n_didx))
+        return tn_err_set(err, TN_NOMEM, "out of memory");
+    int rc = nv ? stage(c, src, g, nv, w->n_vals, err) : TN_OK;
+    if (rc)
+        return rc;
+    pqw_batch bt = {n, c->max_rep ? rep : NULL, def, w->n_vals, vslot, nv, w->n_didx};
+    return append_batch(w, c, &bt, err);
 }

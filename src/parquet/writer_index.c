@@ -46,7 +46,7 @@ int pqw_index_add_page(pq_writer *w, pqw_col *c, uint64_t offset, uint32_t size,
     memset(pg, 0, sizeof *pg);
     pg->offset = offset;
     pg->size = size;
-    pg->first_row = c->num_values; /* rows of the chunk's earlier pages (flat: one level per row) */
+    pg->first_row = c->chunk_rows; /* records (top-level rows) of the chunk's earlier pages */
     pg->null_count = (int64_t)(c->nrows - c->nvals);
     pg->nan_count = c->pst.nan_count;
     pg->null_page = c->nvals == 0;

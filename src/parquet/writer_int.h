@@ -3,7 +3,10 @@
  * footer), writer_column.c (value staging, dictionary, pages) and writer_stats.c (column chunk
  * statistics). Not used outside those files.
  *
- * Data flow for one column of one slice (<= PQW_SLICE active rows of an input chunk):
+ * Data flow for one flat column of one slice (<= PQW_SLICE active rows of an input chunk; nested
+ * columns are first shredded into levels and gather indexes per leaf by writer_nested.c, then
+ * follow the same stage / statistics / page path with repetition levels and record-aligned
+ * page ends):
  *   input vector (FLAT/CONST/DICT, any selection)
  *     -> gather: definition levels (1 = value, 0 = NULL), the storage index of every non-NULL
  *        value, and the slice row of every value
@@ -34,7 +37,8 @@
 #include "bloom.h"
 
 #define PQW_SLICE 2048            /* rows staged at a time */
-#define PQW_PAGE_MAX_ROWS 20000   /* rows per data page at most (bounds level/index arrays) */
+#define PQW_PAGE_MAX_ROWS 20000   /* level slots per data page at most (bounds level/index arrays),
+                                     unless one record of a nested column has more */
 #define PQW_DICT_MAX_ENTRIES (1u << 20)
 #define PQW_STATS_MAX 64          /* bytes kept of a string min/max */
 /* Dictionary effectiveness check: once a chunk has sent this many values through the dictionary,
@@ -239,6 +243,7 @@ struct pq_writer {
     pqw_field *fields;
     uint32_t ncols;            /* leaf columns (column chunks per row group) */
     pqw_col *cols;
+    uint32_t nschema;          /* SchemaElements below the root */
     uint64_t rows;             /* rows written (flushed or buffered) */
     uint64_t rg_rows;          /* rows buffered in the current row group */
     uint32_t nrg;              /* row groups written */

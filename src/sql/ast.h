@@ -113,6 +113,10 @@ typedef struct sq_source {
     const char *alias;   /* or NULL */
     const char **col_aliases; /* AS t(a, b) */
     uint32_t ncol_aliases;
+    /* addition (deltasql): time travel `VERSION AS OF e` / `TIMESTAMP AS OF e` (at most one) */
+    sq_expr *version_as_of;
+    sq_expr *timestamp_as_of;
+    uint32_t time_travel_pos;
 } sq_source;
 
 typedef struct sq_select_item {

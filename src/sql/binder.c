@@ -56,6 +56,11 @@ void sq_resources_free(sq_resources *r)
     tn_free(r->srcs);
     r->srcs = NULL;
     r->n = r->cap = 0;
+    for (uint32_t i = 0; i < r->ndeltas; i++) /* deltasql */
+        ex_delta_source_free(r->deltas[i]);
+    tn_free(r->deltas);
+    r->deltas = NULL;
+    r->ndeltas = r->capdeltas = 0;
 }
 
 void sq_bound_clear(sq_bound *bs)
@@ -338,6 +343,12 @@ static int bind_unnest_source(sq_binder *b, const sq_source *s, sq_bound *out)
 
 int sq_bind_source(sq_binder *b, const sq_source *s, sq_bound *out)
 {
+    if (s->kind == SQ_SRC_PATH || s->kind == SQ_SRC_TABLE || s->version_as_of || s->timestamp_as_of) {
+        bool handled = false; /* deltasql: Delta tables and time travel */
+        int rc = sq_bind_delta_path(b, s, s->path, s->path ? path_stem(b, s->path) : NULL, out, &handled);
+        if (handled || rc)
+            return rc;
+    }
     switch ((sq_source_kind)s->kind) {
     case SQ_SRC_PATH: {
         const char *p = s->path;
@@ -365,6 +376,8 @@ int sq_bind_source(sq_binder *b, const sq_source *s, sq_bound *out)
         bool handled = false;
         int rc = sq_bind_parquet_meta(b, s, out, &handled);
         if (handled || rc)
+            return rc;
+        if ((rc = sq_bind_delta_func(b, s, out, &handled)) || handled) /* deltasql */
             return rc;
         return sq_bind_error(b, TN_NOTFOUND, s->pos, "table function \"%s\" does not exist", n);
     }

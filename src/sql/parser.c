@@ -452,6 +452,8 @@ static int parse_source(sq_parser *p, sq_source **out)
     } else {
         return sqp_syntax(p);
     }
+    if (s->kind != SQ_SRC_SUBQUERY && (rc = sqp_time_travel(p, s))) /* deltasql: VERSION|TIMESTAMP AS OF */
+        return rc;
     if ((rc = parse_alias(p, &s->alias, true)))
         return rc;
     if (s->alias && sqp_is(p, SQ_TK_LPAREN)) {
@@ -742,6 +744,11 @@ static int parse_statement(sq_parser *p, sq_stmt *st)
     case SQ_KW_DESC:
         sqp_advance(p);
         st->type = SQ_ST_DESCRIBE;
+        {
+            bool handled = false; /* deltasql: DESCRIBE HISTORY / DETAIL */
+            if ((rc = sqp_describe_delta(p, st, &handled)) || handled)
+                return rc;
+        }
         if (sqp_is_kw(p, SQ_KW_SELECT) || sqp_is_kw(p, SQ_KW_WITH) ||
             (sqp_is(p, SQ_TK_LPAREN) && sqp_peek_at(p, 1)->kind == SQ_TK_IDENT &&
              sqp_peek_at(p, 1)->kw == SQ_KW_SELECT))

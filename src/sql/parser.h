@@ -83,6 +83,13 @@ static inline bool sqp_tok_is_name(const sq_token *t)
     return t->kind == SQ_TK_QIDENT || (t->kind == SQ_TK_IDENT && !sq_kw_reserved(t->kw));
 }
 
+/* ---- additions (deltasql), parser_delta.c ---- */
+/* Optional `[FOR] VERSION|TIMESTAMP AS OF expr` after a FROM source (before its alias). */
+int sqp_time_travel(sq_parser *p, sq_source *s);
+/* After DESCRIBE: `HISTORY path [LIMIT n]` / `DETAIL path`, rewritten into a SELECT over
+ * delta_history / delta_detail; *handled false when the statement is not one of them. */
+int sqp_describe_delta(sq_parser *p, sq_stmt *st, bool *handled);
+
 int sqp_syntax(sq_parser *p);                 /* syntax error at the current token */
 int sqp_nomem(sq_parser *p);
 int sqp_notsup(sq_parser *p, const char *what); /* TN_NOTSUP "<what> is not supported" + position */

@@ -188,6 +188,15 @@ static int call_args(sq_parser *p, sq_expr *fn)
                 return rc;
             sqp_advance(p);
             sqp_advance(p);
+        } else if ((t->kind == SQ_TK_IDENT || t->kind == SQ_TK_QIDENT) && sqp_peek_at(p, 1)->kind == SQ_TK_EQ &&
+                   sqp_peek_at(p, 2)->kind == SQ_TK_GT && sqp_peek_at(p, 2)->off == sqp_peek_at(p, 1)->off + 1) {
+            /* deltasql: `name => expr` (DuckDB / Spark spelling of a named argument) */
+            uint32_t len;
+            if ((rc = sqp_token_text(p, t, &name, &len)))
+                return rc;
+            sqp_advance(p);
+            sqp_advance(p);
+            sqp_advance(p);
         }
         sq_expr *a;
         if ((rc = sqp_expr(p, 0, &a)) || (rc = push(p, fn, a)) || (rc = set_arg_name(p, fn, fn->nargs - 1, name, &cap)))

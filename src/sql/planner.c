@@ -580,6 +580,8 @@ static int build_source(sq_binder *b, sq_bound *bs, ex_op **out, tn_err *err)
         *out = bs->src_op;
         bs->src_op = NULL;
         return *out ? TN_OK : tn_err_set(err, TN_MISUSE, "table function without an operator");
+    case SQ_BS_DELTA: /* deltasql */
+        return sq_plan_delta_scan(b, bs, out, err);
     case SQ_BS_UNNEST: {
         ex_expr **pe = tn_malloc(sizeof *pe);
         uint32_t col = 0;
@@ -954,4 +956,35 @@ int sq_build_select(sq_binder *b, const sq_select *sel, ex_op **out, char ***nam
     }
     *names = nm;
     return TN_OK;
+}
+
+/* ======================= helpers for other sources (deltasql) ======================= */
+
+void sq_mark_inputs(const sq_bound *bs, bool *used, uint32_t ncols) { mark_inputs(bs, used, ncols); }
+
+void sq_remap_inputs(sq_bound *bs, const uint32_t *map, uint32_t ncols) { remap_inputs(bs, map, ncols); }
+
+int sq_collect_pushdown(const ex_expr *where, uint32_t ncols, tn_type *types, pq_predicate **preds, uint32_t *n)
+{
+    ex_pq_source cols; /* column_side only looks at ncols and types */
+    memset(&cols, 0, sizeof cols);
+    cols.ncols = ncols;
+    cols.types = types;
+    pred_list pl = {NULL, 0, 0};
+    *preds = NULL;
+    *n = 0;
+    int rc = collect_pushdown(where, &cols, &pl);
+    if (rc) {
+        preds_free(&pl);
+        return rc;
+    }
+    *preds = pl.p;
+    *n = pl.n;
+    return TN_OK;
+}
+
+void sq_preds_free(pq_predicate *p, uint32_t n)
+{
+    pred_list pl = {p, n, n};
+    preds_free(&pl);
 }

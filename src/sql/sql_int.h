@@ -24,6 +24,7 @@
 #include "sql.h"
 #include "ast.h"
 #include "../exec/scan_parquet.h"
+#include "../exec/scan_delta.h" /* deltasql */
 
 /* Column refs of aggregate placeholders while binding an aggregate query's expressions. */
 #define SQ_AGG_REF_BASE 0x40000000u
@@ -34,6 +35,9 @@
 typedef struct sq_resources {
     ex_pq_source **srcs;
     uint32_t n, cap;
+    /* addition (deltasql): Delta sources, freed with ex_delta_source_free */
+    struct ex_delta_source **deltas;
+    uint32_t ndeltas, capdeltas;
 } sq_resources;
 int sq_resources_add(sq_resources *r, ex_pq_source *src);
 void sq_resources_free(sq_resources *r);
@@ -80,7 +84,8 @@ typedef struct sq_bctx {
 typedef enum sq_bsource_kind {
     SQ_BS_NONE, SQ_BS_PARQUET, SQ_BS_RANGE, SQ_BS_SUBQUERY,
     SQ_BS_UNNEST,  /* FROM unnest(list): src_expr (a constant-scope LIST/MAP expression) */
-    SQ_BS_OP       /* a ready operator (table functions such as parquet_metadata): src_op */
+    SQ_BS_OP,      /* a ready operator (table functions such as parquet_metadata): src_op */
+    SQ_BS_DELTA    /* deltasql: a Delta table / change feed: delta (borrowed, in resources) */
 } sq_bsource_kind;
 
 typedef struct sq_bound {
@@ -93,6 +98,7 @@ typedef struct sq_bound {
                                     the planner can drop the select items nobody uses) */
     ex_expr *src_expr;           /* SQ_BS_UNNEST: the list expression (owned) */
     ex_op *src_op;               /* SQ_BS_OP: the source operator (owned until planned) */
+    struct ex_delta_source *delta; /* SQ_BS_DELTA: borrowed (in resources) */
     sq_scope scope;              /* input columns (arena) */
     /* clauses */
     ex_expr *where;              /* input scope */
@@ -176,6 +182,34 @@ int sq_nested_check_result(sq_binder *b, tn_type t, uint32_t pos, const char *wh
 /* ---- tf_parquet.c: parquet_metadata / parquet_schema / parquet_kv_metadata ---- */
 /* Bind the table function source s when it is one of them (*handled); out gets SQ_BS_OP. */
 int sq_bind_parquet_meta(sq_binder *b, const sq_source *s, sq_bound *out, bool *handled);
+
+/* ---- bind_delta.c (deltasql): Delta Lake sources ---- */
+struct ex_delta_source;
+int sq_resources_add_delta(sq_resources *r, struct ex_delta_source *src);
+/* FROM 'path' / bare name / any source with VERSION|TIMESTAMP AS OF: binds a Delta table when
+ * path is one (a directory holding _delta_log) and sets *handled; time travel on anything else is
+ * an error. */
+int sq_bind_delta_path(sq_binder *b, const sq_source *s, const char *path, const char *qual, sq_bound *out,
+                       bool *handled);
+/* Table functions delta_scan, table_changes, delta_history, delta_detail (*handled when s is one). */
+int sq_bind_delta_func(sq_binder *b, const sq_source *s, sq_bound *out, bool *handled);
+/* Plan the DELTA_SCAN of a bound SQ_BS_DELTA source (projection + predicate pushdown). */
+int sq_plan_delta_scan(sq_binder *b, sq_bound *bs, ex_op **out, tn_err *err);
+/* tf_delta.c: the rows of delta_history / delta_detail as a CHUNKS operator with its names/types
+ * (names: static strings). */
+int sq_delta_history_op(sq_binder *b, const char *path, uint32_t pos, ex_op **out, const char *const **names,
+                        tn_err *err);
+int sq_delta_detail_op(sq_binder *b, const char *path, uint32_t pos, ex_op **out, const char *const **names,
+                       tn_err *err);
+
+/* ---- planner.c additions (deltasql): pushdown helpers shared with bind_delta.c ---- */
+/* Mark / renumber the input-scope expressions of bs (see planner.c). */
+void sq_mark_inputs(const sq_bound *bs, bool *used, uint32_t ncols);
+void sq_remap_inputs(sq_bound *bs, const uint32_t *map, uint32_t ncols);
+/* Conjuncts of where usable as pq_predicates over columns of the given types (*preds tn_malloc'd,
+ * free with sq_preds_free). TN_OK / TN_NOMEM. */
+int sq_collect_pushdown(const ex_expr *where, uint32_t ncols, tn_type *types, pq_predicate **preds, uint32_t *n);
+void sq_preds_free(pq_predicate *p, uint32_t n);
 
 /* ---- planner.c ---- */
 /* Build the operator tree for a bound SELECT; consumes bs (cleared). *names receives the result

@@ -11,8 +11,16 @@
  * capacity. Results must be TN_OK or one of TN_CORRUPT/TN_NOTSUP/TN_IOERR/TN_NOMEM with a
  * non-empty message; anything else aborts (a finding). Work per input is capped (rows read per
  * column) so slow units are real slowness, not big legitimate files.
+ *
+ * Custom mutator: one mutation in three is structure-aware -- pq_layout.h locates every integer,
+ * binary length and list size of the footer and of the page headers, and one of them is replaced
+ * by a boundary value (0, -1, INT32/INT64 extremes, the file size, the old value +-1, ...), with
+ * the footer length fixed up; page-header values keep their byte length (non-canonical varint
+ * padding) when they can, so the offsets in the footer stay valid. The rest is libFuzzer's own
+ * byte-level mutation.
  */
 #include "memvfs.h"
+#include "pq_layout.h"
 #include "parquet/metadata.h"
 #include "parquet/parquet.h"
 
@@ -150,6 +158,72 @@ static void check_stats(pq_file *f, uint32_t rg)
         }
         pq_stats_free(&st);
     }
+}
+
+/* ---- structure-aware mutation ---- */
+size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed);
+
+/* Encode v as a varint of exactly `len` bytes if possible (padding with 0x80 continuation bytes). */
+static size_t varint_padded(uint8_t *o, uint64_t v, size_t len)
+{
+    size_t n = pql_varint(o, v);
+    if (n >= len || len > 10)
+        return n;
+    o[n - 1] |= 0x80;
+    while (n < len - 1)
+        o[n++] = 0x80;
+    o[n++] = 0;
+    return n;
+}
+
+static uint64_t read_varint(const uint8_t *p, size_t len)
+{
+    uint64_t v = 0;
+    for (size_t i = 0; i < len && i < 10; i++)
+        v |= (uint64_t)(p[i] & 0x7f) << (7 * i);
+    return v;
+}
+
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed)
+{
+    uint32_t r = seed * 2654435761u;
+    if (r % 3 != 0)
+        return LLVMFuzzerMutate(data, size, max_size);
+    pql_layout ly;
+    if (!pql_find(data, size, &ly) || ly.footer.n + ly.headers.n == 0) {
+        pql_free(&ly);
+        return LLVMFuzzerMutate(data, size, max_size);
+    }
+    r >>= 2;
+    size_t k = r % (ly.footer.n + ly.headers.n);
+    const pql_loc *l = k < ly.footer.n ? &ly.footer.v[k] : &ly.headers.v[k - ly.footer.n];
+    uint8_t rep[24];
+    size_t rn;
+    uint64_t old = read_varint(data + l->off + (l->kind == PQL_LISTSIZE ? 1 : 0), l->len);
+    uint32_t pick = (r >> 12) % 12;
+    if (l->kind == PQL_INT) {
+        int64_t ov = (int64_t)(old >> 1) ^ -(int64_t)(old & 1);
+        const int64_t cands[12] = {0, -1, 1, INT32_MIN, INT32_MAX, INT64_MIN, INT64_MAX, (int64_t)size,
+                                   (int64_t)ly.footer_off, (int64_t)((uint64_t)ov + 1), (int64_t)((uint64_t)ov - 1),
+                                   (int64_t)((uint64_t)ov * 2 + (r >> 20 & 0xff))};
+        rn = varint_padded(rep, pql_zigzag(cands[pick]), l->len);
+    } else {
+        uint64_t n = l->kind == PQL_LISTSIZE && l->len == 1 ? (uint64_t)(data[l->off] >> 4) : old;
+        const uint64_t cands[12] = {0, 1, n + 1, n ? n - 1 : 0, n * 2, 0x7fffffff, 0xffffffff, UINT64_MAX >> 1,
+                                    (uint64_t)size, 15, 16, n + 8};
+        if (l->kind == PQL_LISTSIZE) {
+            rep[0] = (uint8_t)(0xf0 | (data[l->off] & 0x0f));
+            rn = 1 + pql_varint(rep + 1, cands[pick]);
+        } else {
+            rn = varint_padded(rep, cands[pick], l->len);
+        }
+    }
+    size_t out = size;
+    if (size - l->len + rn <= max_size)
+        out = pql_splice(data, size, &ly, l->off, l->len, rep, rn, data);
+    pql_free(&ly);
+    return out;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -14,6 +14,7 @@
  * cross joins) ends with TN_INTERRUPT instead of a libFuzzer timeout. Any result code is
  * acceptable except TN_MISUSE and codes outside the TN_* range; failures need a message; plans
  * must have consistent column names/types; every value produced is read back.
+ * FUZZ_SQL_VERBOSE=1 prints every statement's outcome (for triaging a corpus).
  */
 #include "memvfs.h"
 #include "parquet/writer.h"
@@ -41,6 +42,7 @@ static void die_if(int cond, const char *what, const char *detail)
 }
 
 static volatile uint64_t sink;
+static bool g_verbose; /* FUZZ_SQL_VERBOSE=1: print each statement's outcome (corpus triage) */
 static volatile int g_interrupt;
 static _Atomic int64_t g_deadline_ms; /* 0: no statement running */
 
@@ -102,6 +104,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
+    g_verbose = getenv("FUZZ_SQL_VERBOSE") != NULL;
     write_table();
     size_t n = 0;
     die_if(!memvfs_get("t.parquet", &n) || n < 12, "table not written", NULL);
@@ -166,6 +169,9 @@ static void run_plan(sq_plan *p)
     for (int b = 0; b < MAX_BATCHES; b++) {
         tn_chunk *c = NULL;
         int rc = ex_op_next(p->root, &c, &err);
+        if (g_verbose)
+            fprintf(stderr, "  batch %d: %s %u rows%s%s\n", b, tn_code_name(rc), c ? tn_chunk_rows(c) : 0,
+                    rc ? ": " : "", rc ? err.msg : "");
         die_if(!known_code(rc), "ex_op_next: unexpected result code", err.msg);
         die_if(rc != TN_OK && err.msg[0] == 0, "ex_op_next: error without a message", tn_code_name(rc));
         if (rc != TN_OK || !c)
@@ -191,6 +197,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sq_plan *p = NULL;
         const char *tail = NULL;
         int rc = sq_prepare(&env, cur, &tail, &p, &err);
+        if (g_verbose)
+            fprintf(stderr, "prepare: %s%s%s\n", tn_code_name(rc), rc ? ": " : "", rc ? err.msg : "");
         die_if(!known_code(rc), "sq_prepare: unexpected result code", err.msg);
         if (rc != TN_OK) {
             die_if(err.msg[0] == 0, "sq_prepare: error without a message", tn_code_name(rc));

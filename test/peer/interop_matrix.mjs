@@ -118,7 +118,10 @@ const COLS = [
     formula: "'v' || CAST(range * 7919 % 300 AS VARCHAR)" },
   { name: 'varchar_long', type: 'VARCHAR',
     specials: [{ sql: "repeat('abcdefghij', 20000)" }, { sql: "repeat('é', 50000)" }, '', null],
-    formula: "CASE WHEN range % 13 = 3 AND range < 2048 THEN repeat('L', 5000 + range) ELSE CAST(range AS VARCHAR) || repeat('z', range % 40) END" },
+    formula: "CASE WHEN range % 13 = 3 AND range < 2048 THEN repeat('L', 5000 + range) ELSE CAST(range AS VARCHAR) || repeat('z', range % 40) END",
+    // (b) only: fewer long values (DuckDB's brotli runs at quality 11 and takes seconds per MB; the
+    // >1 MiB chunk above is there to make tarn's writer split pages and fall back from dictionary)
+    formulaB: "CASE WHEN range % 97 = 3 THEN repeat('L', 5000 + range) ELSE CAST(range AS VARCHAR) || repeat('z', range % 40) END" },
   { name: 'const_str', type: 'VARCHAR', specials: [], formula: "'same'" },
   { name: 'blob', type: 'BLOB', specials: ['', '\\x00', '\\x00\\xFF\\x80abc', '\\xFF\\xFF', null],
     formula: "'b' || CAST(range % 50 AS VARCHAR)" },
@@ -131,13 +134,14 @@ const COLS = [
 for (const c of COLS) if (!('tarn' in c)) c.tarn = c.type;
 
 const q = s => "'" + s.replace(/'/g, "''") + "'";
-function colExpr(c, type) {
+function colExpr(c, type, formula = c.formula) {
   const arms = c.specials.map((s, i) =>
     `WHEN ${i} THEN ${s === null ? `CAST(NULL AS ${type})` : typeof s === 'object' ? `CAST(${s.sql} AS ${type})` : `CAST(${q(s)} AS ${type})`}`);
-  const tail = `WHEN range % 11 = 5 THEN CAST(NULL AS ${type}) ELSE CAST(${c.formula} AS ${type}) END`;
+  const tail = `WHEN range % 11 = 5 THEN CAST(NULL AS ${type}) ELSE CAST(${formula} AS ${type}) END`;
   return arms.length ? `CASE WHEN range < ${arms.length} THEN CASE range ${arms.join(' ')} END ${tail}` : `CASE ${tail}`;
 }
-const genSql = (cols, eng) => `SELECT range AS id, ${cols.map(c => `${colExpr(c, eng === 'tarn' ? c.tarn : c.type)} AS ${c.name}`).join(', ')} FROM range(${N})`;
+const genSql = (cols, eng) => `SELECT range AS id, ${cols.map(c =>
+  `${colExpr(c, eng === 'tarn' ? c.tarn : c.type, eng === 'duckB' && c.formulaB ? c.formulaB : c.formula)} AS ${c.name}`).join(', ')} FROM range(${N})`;
 
 // Nested columns (DuckDB generates them; tarn can only copy them from a file).
 const NESTED = [
@@ -155,15 +159,52 @@ const nestedSql = () => `SELECT range AS id, ${NESTED.map(c => `${c.sql.replace(
 const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
 const con = await instance.connect();
 await con.run("SET TimeZone='UTC'");
-const duckRows = async sql => (await con.runAndReadAll(sql)).getRows();
+let duckMs = 0, duckCalls = 0;
+const duckStats = new Map();
+const duckRows = async sql => {
+  const t = Date.now();
+  try { return (await con.runAndReadAll(sql)).getRows(); } finally {
+    const k = sql.slice(0, 20); duckStats.set(k, (duckStats.get(k) || 0) + Date.now() - t);
+    duckMs += Date.now() - t; duckCalls++;
+  }
+};
 async function duckTry(sql) {
   try { return { ok: true, rows: await duckRows(sql) }; } catch (e) { return { ok: false, err: String(e.message || e).split('\n')[0] }; }
 }
 
+let tarnMs = 0, tarnCalls = 0;
 function tarn(sql) {
+  const t = Date.now();
+  try { return tarnRun(sql); } finally { tarnMs += Date.now() - t; tarnCalls++; }
+}
+function tarnRun(sql) {
   const r = spawnSync(TARN, ['-json', '-c', sql], { encoding: 'utf8', maxBuffer: 1 << 30 });
   if (r.status !== 0) return { ok: false, err: ((r.stderr || '') + (r.error ? String(r.error) : '')).split('\n')[0] || `exit ${r.status}` };
   try { return { ok: true, rows: r.stdout.trim() ? JSON.parse(r.stdout) : [] }; } catch (e) { return { ok: false, err: 'unparsable -json output: ' + e.message }; }
+}
+
+// Run statements through tarn's stdin (tarn stops at the first failing statement: the failure is
+// recorded and the rest re-run). Returns one {ok, rows} | {ok: false, err} per statement; each
+// statement must produce a one-line JSON result (counts).
+function tarnBatch(stmts) {
+  const res = [];
+  let i = 0;
+  while (i < stmts.length) {
+    const t = Date.now();
+    const r = spawnSync(TARN, ['-json'], { input: stmts.slice(i).map(x => x + ';\n').join(''), encoding: 'utf8', maxBuffer: 1 << 28 });
+    tarnMs += Date.now() - t; tarnCalls++;
+    const lines = (r.stdout || '').split('\n').filter(l => l.startsWith('['));
+    for (const l of lines) {
+      try { res.push({ ok: true, rows: JSON.parse(l) }); } catch (e) { res.push({ ok: false, err: 'unparsable output' }); }
+      i++;
+    }
+    if (r.status !== 0 && i < stmts.length) {
+      res.push({ ok: false, err: ((r.stderr || '') + (r.error ? String(r.error) : '')).split('\n')[0] || `exit ${r.status}` });
+      i++;
+    } else if (r.status === 0 && lines.length === 0) break;
+  }
+  while (res.length < stmts.length) res.push({ ok: false, err: 'no output' });
+  return res;
 }
 
 // Values as text keyed by id: Map col -> array[N] of string|null.
@@ -328,7 +369,7 @@ const pageDesc = x => `${x.pages.every(t => t === 3) ? 'v2' : x.pages.every(t =>
 const notes = [];
 const noteOnce = n => { if (!notes.includes(n)) notes.push(n); };
 const failures = [];   // {dir, type, cell, msg}
-const matrix = { a: new Map(), b: new Map() };   // dir -> type -> Map(cell -> '.', 'F', '-')
+const matrix = { a: new Map(), b: new Map(), fa: new Map(), fb: new Map() };   // dir -> type -> Map(cell -> '.', 'F', '-')
 const typeInfo = { a: new Map(), b: new Map() }; // type as read by the other engine
 const encSeen = { a: new Map(), b: new Map() };  // type -> Set of encodings
 function mark(dir, type, cell, st, msg) {
@@ -433,7 +474,7 @@ async function checkDuckReads(dir, cell, file, cols, exp, writeErr) {
       if (!typeInfo[dir].has(c.name)) typeInfo[dir].set(c.name, new Set());
       typeInfo[dir].get(c.name).add(typeOf.get(c.name));
     }
-    for (const x of lay.filter(x => x.col === c.name || x.col.startsWith(c.name + '.'))) {
+    for (const x of lay.filter(x => x.col === c.name || x.col.startsWith(c.name + ', '))) {
       if (!encSeen[dir].has(c.name)) encSeen[dir].set(c.name, new Set());
       x.enc.split(',').map(e => e.trim()).forEach(e => encSeen[dir].get(c.name).add(e));
       encSeen[dir].get(c.name).add('pages:' + pageDesc(x));
@@ -467,14 +508,15 @@ async function runA(codec, ver, dict) {
   }
 }
 
-// 5. (b) DuckDB writes -> tarn reads.
+// 5. (b) DuckDB writes -> tarn reads. The table is materialised once and copied per cell.
+await duckRows(`CREATE TABLE gen_b AS ${genSql(COLS, 'duckB')}`);
 async function runB(codec, ver, dict) {
   const cell = `${CODEC_TAG[codec]}${ver}${dict ? 'd' : 'p'}`;
   cellsB.push(cell);
   const file = path.join(TMP, `b_${cell}.parquet`);
   const opts = [`FORMAT parquet`, `COMPRESSION ${codec}`, `PARQUET_VERSION V${ver}`, `ROW_GROUP_SIZE ${RG}`];
   if (!dict) opts.push('DICTIONARY_SIZE_LIMIT 0');
-  await con.run(`COPY (${genSql(COLS, 'duck')}) TO ${q(file)} (${opts.join(', ')})`);
+  await duckRows(`COPY gen_b TO ${q(file)} (${opts.join(', ')})`);
   const lay = await fileLayout(file);
   const pages = [...new Set(lay.flatMap(x => x.pages))].map(p => p === 3 ? 'DATA_PAGE_V2' : p === 0 ? 'DATA_PAGE' : `type ${p}`).join('+');
   noteOnce(`DuckDB PARQUET_VERSION V${ver} writes ${pages} headers`);
@@ -511,12 +553,82 @@ for (const codec of CODECS)
       await runB(codec, ver, dict);
     }
 
-// 6. Nesting. DuckDB writes the nested table per codec/version; tarn reads it; tarn copies it.
+// 6. Statistics and filter pushdown: for each flat column, predicates (= < > on edge and sampled
+// values, IS NULL) are counted twice by the reading engine on the same file: with WHERE (row groups
+// may be pruned by the writer's statistics, filters may run on dictionaries) and as
+// sum(CASE WHEN ... ) over every row. A difference means wrong statistics in the file (a: tarn wrote
+// them, DuckDB pruned) or a wrong use of them (b: DuckDB wrote them, tarn pruned).
+const FILTER_CELLS = QUICK ? ['Z1d'] : ['Z1d', 'Z1p', 'Z2d', 'Z2p'];
+const cellsF = [];
+function probePredicates(c, litType) {
+  const vals = [];
+  c.specials.forEach((sp, i) => { if (typeof sp === 'string' && expected[c.name][i] !== null) vals.push(expected[c.name][i]); });
+  for (const r of [100, 2500, 5003]) if (expected[c.name][r] !== null) vals.push(expected[c.name][r]);
+  const preds = [`${c.name} IS NULL`];
+  for (const v of [...new Set(vals)]) {
+    const lit = `CAST(${q(v)} AS ${litType})`;
+    preds.push(`${c.name} = ${lit}`, `${c.name} < ${lit}`, `${c.name} > ${lit}`);
+  }
+  return preds;
+}
+async function filterCheck(dir, cell, file, cols, typeOf) {
+  const stmts = [], owners = [];
+  for (const c of cols) {
+    const t = typeOf(c);
+    if (!t) { mark(dir, c.name, cell, '-'); continue; }
+    const preds = probePredicates(c, t);
+    stmts.push(`SELECT ${preds.map((p, i) => `sum(CASE WHEN ${p} THEN 1 ELSE 0 END) AS p${i}`).join(', ')} FROM ${q(file)}`);
+    owners.push({ c, preds, truth: stmts.length - 1, first: stmts.length });
+    for (const p of preds) stmts.push(`SELECT count(*) AS n FROM ${q(file)} WHERE ${p}`);
+  }
+  let res;
+  if (dir === 'fa') {
+    res = [];
+    for (const st of stmts) res.push(await duckTry(st.replace(`FROM ${q(file)}`, `FROM read_parquet(${q(file)})`)));
+    res = res.map(r => r.ok ? { ok: true, rows: r.rows.map(row => Object.fromEntries(row.map((v, i) => [`p${i}`, v]))) } : r);
+    res.forEach((r, i) => { if (r.ok && /count\(\*\) AS n/.test(stmts[i])) r.rows = r.rows.map(x => ({ n: x.p0 })); });
+  } else res = tarnBatch(stmts);
+  for (const o of owners) {
+    const truth = res[o.truth];
+    if (!truth.ok) { mark(dir, o.c.name, cell, 'F', `CASE-count query failed: ${truth.err}`); continue; }
+    let msg = null;
+    o.preds.forEach((p, i) => {
+      if (msg) return;
+      const w = res[o.first + i];
+      const want = Number(truth.rows[0][`p${i}`] ?? 0);
+      if (!w.ok) { msg = `WHERE ${p}: ${w.err} (the same predicate in CASE counts ${want} rows)`; return; }
+      const got = Number(w.rows[0].n);
+      if (got !== want) msg = `WHERE ${p}: ${got} rows, but CASE WHEN counts ${want} rows`;
+    });
+    mark(dir, o.c.name, cell, msg ? 'F' : '.', msg || '');
+  }
+}
+for (const cell of FILTER_CELLS) {
+  if (!cellsA.includes(cell) || !cellsB.includes(cell)) continue;
+  cellsF.push(cell);
+  // (a) the tarn-written file of this cell (if it was written), read by DuckDB.
+  const fa = path.join(TMP, `a_${cell}_0.parquet`);
+  const flat = writable.filter(c => !c.ownFile);
+  if (fs.existsSync(fa)) {
+    const d = await duckTry(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(${q(fa)}))`);
+    const types = new Map(d.ok ? d.rows.map(x => [String(x[0]), String(x[1])]) : []);
+    await filterCheck('fa', cell, fa, flat, c => types.get(c.name));
+  } else flat.forEach(c => mark('fa', c.name, cell, '-'));
+  COLS.filter(c => !flat.includes(c)).forEach(c => mark('fa', c.name, cell, '-'));
+  // (b) the DuckDB-written file of this cell, read by tarn (literal types as tarn reads the column).
+  const fb = path.join(TMP, `b_${cell}.parquet`);
+  const desc = tarn(`DESCRIBE SELECT * FROM ${q(fb)}`);
+  const tt = new Map(desc.ok ? desc.rows.map(r => [r.column_name, r.column_type]) : []);
+  await filterCheck('fb', cell, fb, COLS, c => tt.get(c.name));
+}
+
+// 7. Nesting. DuckDB writes the nested table per codec/version; tarn reads it; tarn copies it.
 const UNSUPPORTED = /not supported|cannot cast|cannot be written|not implemented|unsupported/i;
 const NCOLS = NESTED.map(c => ({ name: c.name, kind: 'nested' }));
 {
   const probe = path.join(TMP, 'nested_probe.parquet');
-  await con.run(`COPY (${nestedSql()}) TO ${q(probe)} (FORMAT parquet)`);
+  await duckRows(`CREATE TABLE gen_nested AS ${nestedSql()}`);
+  await duckRows(`COPY gen_nested TO ${q(probe)} (FORMAT parquet)`);
   const rd = tarn(`SELECT id, ${render(NCOLS)} FROM ${q(probe)}`);
   const readable = rd.ok || !UNSUPPORTED.test(rd.err);
   if (!readable) notes.push(`tarn cannot read nested columns yet (${rd.err}): nested (b) skipped`);
@@ -531,8 +643,21 @@ const NCOLS = NESTED.map(c => ({ name: c.name, kind: 'nested' }));
         const src = path.join(TMP, `n_${cell}.parquet`);
         const opts = [`FORMAT parquet`, `COMPRESSION ${codec}`, `PARQUET_VERSION V${ver}`, `ROW_GROUP_SIZE ${RG}`];
         if (!dict) opts.push('DICTIONARY_SIZE_LIMIT 0');
-        await con.run(`COPY (${nestedSql()}) TO ${q(src)} (${opts.join(', ')})`);
+        await duckRows(`COPY gen_nested TO ${q(src)} (${opts.join(', ')})`);
         const exp = fromDuck(await duckRows(`SELECT id, ${render(NCOLS)} FROM read_parquet(${q(src)}) ORDER BY id`), NCOLS);
+        for (const x of await fileLayout(src)) {
+          const name = x.col.split(', ')[0];
+          if (!encSeen.b.has(name)) encSeen.b.set(name, new Set());
+          x.enc.split(',').map(e => e.trim()).forEach(e => encSeen.b.get(name).add(e));
+          encSeen.b.get(name).add('pages:' + pageDesc(x));
+        }
+        if (readable) {
+          const desc = tarn(`DESCRIBE SELECT * FROM ${q(src)}`);
+          if (desc.ok) for (const r of desc.rows) {
+            if (!typeInfo.b.has(r.column_name)) typeInfo.b.set(r.column_name, new Set());
+            typeInfo.b.get(r.column_name).add(r.column_type);
+          }
+        }
         // (b)
         if (!readable) NCOLS.forEach(c => mark('b', c.name, cell, '-'));
         else {
@@ -567,15 +692,17 @@ function printMatrix(dir, title, cells) {
   console.log(`\n${title}`);
   console.log('cells: codec (U uncompressed, S snappy, G gzip, Z zstd, B brotli, L lz4_raw) + page version (1/2) + dictionary (d on / p off)');
   console.log(`${'type'.padEnd(14)} ${cells.map(c => c.padEnd(3)).join(' ')}  read as`);
-  const names = [...COLS.map(c => c.name), ...NESTED.map(c => c.name)];
+  const names = [...COLS.map(c => c.name), ...(dir.startsWith('f') ? [] : NESTED.map(c => c.name))];
   for (const t of names) {
     const row = matrix[dir].get(t) || new Map();
-    const tt = typeInfo[dir].get(t);
+    const tt = typeInfo[dir] && typeInfo[dir].get(t);
     console.log(`${t.padEnd(14)} ${cells.map(c => (row.get(c) || '-').padEnd(3)).join(' ')}  ${tt ? [...tt].join(' / ') : ''}`);
   }
 }
 printMatrix('a', '(a) tarn writes -> DuckDB reads  (. pass, F fail, - skipped; "read as" = DuckDB type of the column)', cellsA);
 printMatrix('b', '(b) DuckDB writes -> tarn reads  (. pass, F fail, - skipped; "read as" = tarn type of the column)', cellsB);
+printMatrix('fa', "(a') tarn-written statistics: DuckDB's WHERE counts (row-group pruning) = its CASE counts", cellsF);
+printMatrix('fb', "(b') DuckDB-written statistics: tarn's WHERE counts (pruning / pushdown) = its CASE counts", cellsF);
 
 console.log('\nencodings exercised (row group 0 of each file; pages: v1/v2 x data pages per column chunk):');
 for (const dir of ['a', 'b'])
@@ -584,9 +711,15 @@ for (const dir of ['a', 'b'])
 if (renderNotes.size) notes.push(`tarn's CAST(nested AS VARCHAR) does not quote strings as DuckDB does (values equal, cells pass), e.g. ${[...renderNotes].join('; ')}`);
 if (notes.length) { console.log('\nnotes:'); notes.forEach(n => console.log('  ' + n)); }
 
-const counts = { a: { '.': 0, F: 0, '-': 0 }, b: { '.': 0, F: 0, '-': 0 } };
-for (const dir of ['a', 'b']) for (const row of matrix[dir].values()) for (const st of row.values()) counts[dir][st]++;
-console.log(`\n(a) pass ${counts.a['.']} fail ${counts.a.F} skip ${counts.a['-']};  (b) pass ${counts.b['.']} fail ${counts.b.F} skip ${counts.b['-']};  ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+const counts = {};
+for (const dir of ['a', 'b', 'fa', 'fb']) {
+  counts[dir] = { '.': 0, F: 0, '-': 0 };
+  for (const row of matrix[dir].values()) for (const st of row.values()) counts[dir][st]++;
+}
+console.log(`\ntarn: ${tarnCalls} runs, ${(tarnMs / 1000).toFixed(1)} s wall; DuckDB: ${duckCalls} statements, ${(duckMs / 1000).toFixed(1)} s`);
+if (VERBOSE) console.log([...duckStats].map(([k, v]) => `  ${k}: ${v} ms`).join('\n'));
+console.log(['a', 'b', 'fa', 'fb'].map(d => `(${d.replace('f', '')}${d.startsWith('f') ? "'" : ''}) pass ${counts[d]['.']} fail ${counts[d].F} skip ${counts[d]['-']}`).join(';  ') +
+  `;  ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 if (failures.length) {
   console.log(`\nFAILURES (${failures.length}); first differing value per failing cell:`);
   // Group identical messages across cells to keep the report readable.

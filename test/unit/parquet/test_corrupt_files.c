@@ -8,11 +8,11 @@
  * vfs of test/fuzz/memvfs.h (several types, nulls, several row groups; v1 and v2 pages;
  * dictionary and PLAIN; snappy, zstd, uncompressed). Their locations of interest are found by
  * walking them with the Thrift decoder: every integer, binary length and list size of the footer
- * and of every page header.
+ * and of every page header (test/fuzz/pq_layout.h).
  *
  * Mutations (all deterministic; a fixed-seed LCG picks random positions):
- *   - the footer truncated at ~300 offsets k (every one for small footers), re-terminated with a
- *     correct length and magic; the data region shortened at ~40 offsets;
+ *   - the footer truncated at every offset k, re-terminated with a correct length and magic; the
+ *     data region shortened at ~40 offsets;
  *   - the file cut at every offset of its last 64 bytes and at ~60 offsets elsewhere;
  *   - one bit flipped in ~500 footer bytes and ~300 page-header bytes (spread evenly);
  *   - random bit flips and byte overwrites across the data pages (CRC checks on and off);
@@ -30,6 +30,7 @@
  */
 #include "tn_test.h"
 #include "../../fuzz/memvfs.h"
+#include "../../fuzz/pq_layout.h"
 #include "parquet/codec.h"
 #include "parquet/metadata.h"
 #include "parquet/parquet.h"
@@ -313,141 +314,6 @@ static outcome attempt(const uint8_t *b, size_t n, const char *what, size_t wher
     return o;
 }
 
-/* ---- locating integers, lengths and list sizes with the Thrift decoder ---- */
-enum { LOC_INT, LOC_BINLEN, LOC_LISTSIZE };
-typedef struct loc {
-    size_t off, len; /* bytes of the encoded value, relative to the walked buffer */
-    int kind;
-} loc;
-
-typedef struct locs {
-    loc *v;
-    size_t n, cap;
-} locs;
-
-static void add_loc(locs *L, size_t off, size_t len, int kind)
-{
-    if (L->n == L->cap) {
-        L->cap = L->cap ? L->cap * 2 : 256;
-        L->v = realloc(L->v, L->cap * sizeof *L->v);
-    }
-    L->v[L->n].off = off;
-    L->v[L->n].len = len;
-    L->v[L->n].kind = kind;
-    L->n++;
-}
-
-static int walk_value(pq_thrift *t, int type, bool elem, locs *L, size_t base);
-
-static int walk_struct(pq_thrift *t, locs *L, size_t base)
-{
-    int rc = pq_thrift_struct_begin(t);
-    int16_t id = 0;
-    while (rc == TN_OK) {
-        int ty;
-        if ((rc = pq_thrift_field(t, &id, &ty)) || ty == PQ_TT_STOP)
-            break;
-        rc = walk_value(t, ty, false, L, base);
-    }
-    pq_thrift_struct_end(t);
-    return rc;
-}
-
-static int walk_value(pq_thrift *t, int type, bool elem, locs *L, size_t base)
-{
-    size_t at = base + pq_thrift_consumed(t);
-    int rc;
-    if (type == PQ_TT_I16 || type == PQ_TT_I32 || type == PQ_TT_I64) {
-        int64_t v;
-        if ((rc = pq_thrift_int(t, type, &v)) == TN_OK)
-            add_loc(L, at, base + pq_thrift_consumed(t) - at, LOC_INT);
-        return rc;
-    }
-    if (type == PQ_TT_BINARY) {
-        uint64_t len;
-        if ((rc = pq_thrift_varint(t, &len)))
-            return rc;
-        add_loc(L, at, base + pq_thrift_consumed(t) - at, LOC_BINLEN);
-        if (len > pq_thrift_remaining(t))
-            return TN_CORRUPT;
-        t->p += len;
-        return TN_OK;
-    }
-    if (type == PQ_TT_LIST || type == PQ_TT_SET) {
-        int et;
-        uint32_t n;
-        if ((rc = pq_thrift_list_begin(t, &et, &n)))
-            return rc;
-        add_loc(L, at, base + pq_thrift_consumed(t) - at, LOC_LISTSIZE);
-        for (uint32_t i = 0; i < n && rc == TN_OK; i++)
-            rc = walk_value(t, et, true, L, base);
-        pq_thrift_container_end(t);
-        return rc;
-    }
-    if (type == PQ_TT_STRUCT)
-        return walk_struct(t, L, base);
-    return elem ? pq_thrift_skip_elem(t, type) : pq_thrift_skip(t, type);
-}
-
-typedef struct layout {
-    size_t footer_off, footer_len;
-    locs footer;              /* offsets relative to the file */
-    locs headers;             /* page header integers, relative to the file */
-    size_t *hdr_start, *hdr_len;
-    size_t nhdr;
-} layout;
-
-static void find_layout(const pfile *pf, layout *ly)
-{
-    memset(ly, 0, sizeof *ly);
-    const uint8_t *b = pf->b;
-    uint32_t flen = (uint32_t)b[pf->n - 8] | (uint32_t)b[pf->n - 7] << 8 | (uint32_t)b[pf->n - 6] << 16 |
-                    (uint32_t)b[pf->n - 5] << 24;
-    ly->footer_len = flen;
-    ly->footer_off = pf->n - 8 - flen;
-    pq_thrift t;
-    tn_err err = TN_ERR_INIT;
-    pq_thrift_init(&t, b + ly->footer_off, flen, ly->footer_off, "footer", &err);
-    CHECK_EQ_INT(walk_struct(&t, &ly->footer, ly->footer_off), TN_OK);
-    /* every page of every column chunk, located through the decoded footer */
-    pq_file_meta m;
-    CHECK_EQ_INT(pq_file_meta_decode(b + ly->footer_off, flen, ly->footer_off, &m, &err), TN_OK);
-    ly->hdr_start = calloc(4096, sizeof(size_t));
-    ly->hdr_len = calloc(4096, sizeof(size_t));
-    for (uint32_t g = 0; g < m.nrow_groups; g++)
-        for (uint32_t c = 0; c < m.row_groups[g].ncolumns; c++) {
-            const pq_column_meta *md = m.row_groups[g].columns[c].meta;
-            if (!md)
-                continue;
-            int64_t start = md->data_page_offset;
-            if (md->has_dictionary_page_offset && md->dictionary_page_offset > 0 &&
-                md->dictionary_page_offset < start)
-                start = md->dictionary_page_offset;
-            size_t pos = (size_t)start, end = (size_t)(start + md->total_compressed_size);
-            while (pos < end && ly->nhdr < 4096) {
-                pq_page_header h;
-                size_t hl = 0;
-                if (pq_page_header_decode(b + pos, end - pos, pos, "page", &h, &hl, &err) != TN_OK)
-                    break;
-                pq_thrift_init(&t, b + pos, hl, pos, "page", &err);
-                walk_struct(&t, &ly->headers, pos);
-                ly->hdr_start[ly->nhdr] = pos;
-                ly->hdr_len[ly->nhdr++] = hl;
-                pos += hl + (size_t)h.compressed_page_size;
-            }
-            CHECK_EQ_INT(pos, end); /* every page header of the chunk found */
-        }
-    pq_file_meta_free(&m);
-}
-
-static void free_layout(layout *ly)
-{
-    free(ly->footer.v);
-    free(ly->headers.v);
-    free(ly->hdr_start);
-    free(ly->hdr_len);
-}
-
 /* ---- mutation helpers ---- */
 static uint8_t *g_buf;
 static size_t g_cap;
@@ -461,37 +327,11 @@ static uint8_t *scratch(size_t n)
     return g_buf;
 }
 
-static void put_u32(uint8_t *p, uint32_t v)
+/* Replace bytes [off, off+len) of the file by rep[0..rn) (footer length fixed up). Returns the
+ * new size (file in g_buf). */
+static size_t splice(const pfile *pf, const pql_layout *ly, size_t off, size_t len, const uint8_t *rep, size_t rn)
 {
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
-
-static size_t enc_varint(uint8_t *o, uint64_t v)
-{
-    size_t n = 0;
-    while (v >= 0x80) {
-        o[n++] = (uint8_t)(v | 0x80);
-        v >>= 7;
-    }
-    o[n++] = (uint8_t)v;
-    return n;
-}
-
-/* Replace bytes [off, off+len) of the file by rep[0..rn); if the range lies in the footer, the
- * footer length is fixed up. Returns the new size (file in g_buf). */
-static size_t splice(const pfile *pf, const layout *ly, size_t off, size_t len, const uint8_t *rep, size_t rn)
-{
-    size_t n = pf->n - len + rn;
-    uint8_t *o = scratch(n);
-    memcpy(o, pf->b, off);
-    memcpy(o + off, rep, rn);
-    memcpy(o + off + rn, pf->b + off + len, pf->n - off - len);
-    if (off >= ly->footer_off)
-        put_u32(o + n - 8, (uint32_t)(ly->footer_len - len + rn));
-    return n;
+    return pql_splice(pf->b, pf->n, ly, off, len, rep, rn, scratch(pf->n - len + rn));
 }
 
 static uint32_t g_rng = 12345;
@@ -502,15 +342,14 @@ static uint32_t rnd(void)
 }
 
 /* ---- the mutation families ---- */
-static void mutate_truncations(const pfile *pf, const layout *ly)
+static void mutate_truncations(const pfile *pf, const pql_layout *ly)
 {
     /* the footer cut at every offset, still framed by a correct length and magic */
-    size_t stride = ly->footer_len / 300 + 1;
-    for (size_t k = 0; k < ly->footer_len; k += stride) {
+    for (size_t k = 0; k < ly->footer_len; k++) {
         size_t n = ly->footer_off + k + 8;
         uint8_t *o = scratch(n);
         memcpy(o, pf->b, ly->footer_off + k);
-        put_u32(o + ly->footer_off + k, (uint32_t)k);
+        pql_put_u32(o + ly->footer_off + k, (uint32_t)k);
         memcpy(o + n - 4, "PAR1", 4);
         attempt(o, n, "footer truncated", k);
     }
@@ -527,7 +366,7 @@ static void mutate_truncations(const pfile *pf, const layout *ly)
     }
 }
 
-static void mutate_bitflips(const pfile *pf, const layout *ly)
+static void mutate_bitflips(const pfile *pf, const pql_layout *ly)
 {
     uint8_t *o = scratch(pf->n);
     size_t stride = ly->footer_len / 500 + 1;
@@ -567,14 +406,14 @@ static void mutate_bitflips(const pfile *pf, const layout *ly)
                              (uint32_t)pf->n - 11, (uint32_t)pf->n, 0x7fffffffu, 0x80000000u, 0xffffffffu};
     for (size_t k = 0; k < sizeof lens / sizeof *lens; k++) {
         memcpy(o, pf->b, pf->n);
-        put_u32(o + pf->n - 8, lens[k]);
+        pql_put_u32(o + pf->n - 8, lens[k]);
         attempt(o, pf->n, "footer length", lens[k]);
     }
 }
 
 /* Each location gets `per` replacement values, cycling through the candidates across locations so
  * every candidate is used on every kind of field while the attempt count stays proportional. */
-static void mutate_values(const pfile *pf, const layout *ly, const locs *L, int per)
+static void mutate_values(const pfile *pf, const pql_layout *ly, const pql_locs *L, int per)
 {
     const int64_t ints[] = {0, -1, INT32_MIN, INT32_MAX, INT64_MIN, INT64_MAX, (int64_t)pf->n, 1,
                             -(int64_t)pf->n, (int64_t)ly->footer_off, 15, 1 << 30};
@@ -582,16 +421,16 @@ static void mutate_values(const pfile *pf, const layout *ly, const locs *L, int 
     const size_t nints = sizeof ints / sizeof *ints, nlens = sizeof lens / sizeof *lens;
     uint8_t rep[24];
     for (size_t k = 0; k < L->n; k++) {
-        const loc *l = &L->v[k];
+        const pql_loc *l = &L->v[k];
         for (int r = 0; r < per; r++) {
             size_t j = k * (size_t)per + (size_t)r, rn, n;
-            if (l->kind == LOC_INT) {
+            if (l->kind == PQL_INT) {
                 int64_t v = ints[j % nints];
-                rn = enc_varint(rep, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+                rn = pql_varint(rep, pql_zigzag(v));
                 n = splice(pf, ly, l->off, l->len, rep, rn);
                 attempt(g_buf, n, "integer replaced", l->off);
-            } else if (l->kind == LOC_BINLEN) {
-                rn = enc_varint(rep, lens[j % nlens]);
+            } else if (l->kind == PQL_BINLEN) {
+                rn = pql_varint(rep, lens[j % nlens]);
                 n = splice(pf, ly, l->off, l->len, rep, rn);
                 attempt(g_buf, n, "binary length replaced", l->off);
             } else {
@@ -604,7 +443,7 @@ static void mutate_values(const pfile *pf, const layout *ly, const locs *L, int 
                     attempt(g_buf, n, "list size off by one", l->off);
                 }
                 rep[0] = (uint8_t)(0xf0 | et);
-                rn = 1 + enc_varint(rep + 1, lens[j % nlens]);
+                rn = 1 + pql_varint(rep + 1, lens[j % nlens]);
                 n = splice(pf, ly, l->off, l->len, rep, rn);
                 attempt(g_buf, n, "list size replaced", l->off);
             }
@@ -644,8 +483,9 @@ static void test_mutations(void)
     setup();
     clock_t t0 = clock();
     for (int i = 0; i < g_nfiles; i++) {
-        layout ly;
-        find_layout(&g_files[i], &ly);
+        pql_layout ly;
+        CHECK(pql_find(g_files[i].b, g_files[i].n, &ly));
+        CHECK(ly.pages_complete); /* every page header of every chunk located */
         CHECK(ly.footer.n > 50);
         CHECK(ly.nhdr >= 13);
         int before = g_attempts;
@@ -655,7 +495,7 @@ static void test_mutations(void)
         mutate_values(&g_files[i], &ly, &ly.headers, 2);
         fprintf(stderr, "%s: %zu bytes, footer %zu bytes, %zu pages, %zu footer values, %d mutations\n",
                 g_files[i].what, g_files[i].n, ly.footer_len, ly.nhdr, ly.footer.n, g_attempts - before);
-        free_layout(&ly);
+        pql_free(&ly);
     }
     fprintf(stderr,
             "%d attempts in %.1f s: %d read fine, %d rejected (CORRUPT %d, NOTSUP %d, IOERR %d, other %d); "

@@ -11,11 +11,19 @@
  * parquet_bloom_probe (present values never excluded, absent ones almost always), a file with
  * a page index and tiny pages filtered by ranges, and PARTITION_BY output read back with
  * read_parquet over a recursive glob with hive_partitioning=true and compared group by group.
+ * Nested columns (the alltypes fixture's LIST / STRUCT / MAP shapes, with NULLs and empty lists
+ * at every level, from FLAT, selection-vector, CONST and DICT chunks, several pages and row
+ * groups) must be read by DuckDB with the expected types and, row by row, with the values tarn
+ * wrote: DuckDB renders each one with to_json(), which is compared with the JSON rendering of the
+ * written vectors (nested_testutil.h). The DuckDB-written nested fixtures (alltypes, deep_nested)
+ * re-written by tarn's COPY must hold, for DuckDB, exactly the rows of the originals.
  * TARN_TEST_KEEP=1 keeps the files for inspection.
  */
 #define _GNU_SOURCE
 #include "writer_testutil.h"
+#include "nested_testutil.h"
 #include "exec/exec.h"
+#include "tarn.h"
 #include "util/sbuf.h"
 
 /* DuckDB's type names for g_cols (DuckDB 1.5 mapping of the Parquet logical types we write). */
@@ -524,4 +532,192 @@ static void test_duckdb_partitioned(void)
         CHECK_EQ_INT(system(cmd), 0);
 }
 
-TEST_MAIN(test_duckdb_peer, test_duckdb_bloom, test_duckdb_page_index, test_duckdb_partitioned)
+/* ======================= nested columns ======================= */
+
+static const char *const g_nested_duck_types[NT_NSHAPES] = {
+    "INTEGER[]", "VARCHAR[]", "BIGINT[][]", "STRUCT(a INTEGER, b VARCHAR)", "STRUCT(x STRUCT(y INTEGER[]), z DOUBLE)",
+    "MAP(VARCHAR, INTEGER)", "MAP(INTEGER, VARCHAR[])", "STRUCT(k VARCHAR, v BIGINT)[]",
+};
+
+/* version: data page version (format v1), or 3 = PARQUET_VERSION 2. */
+static void nested_peer_case(int version, bool dictionary, int codec)
+{
+    nt_shape sh[NT_NSHAPES];
+    nt_shapes(sh);
+    enum { NC = NT_NSHAPES + 1 };
+    const char *names[NC];
+    tn_type types[NC];
+    names[0] = "id";
+    types[0] = ty(TN_T_INT64);
+    for (int i = 0; i < NT_NSHAPES; i++) {
+        names[i + 1] = sh[i].name;
+        types[i + 1] = sh[i].type;
+    }
+    char path[600];
+    tmp_path(path, sizeof path, "peer-nested.parquet");
+    pq_write_options o;
+    pq_write_options_default(&o);
+    o.page_version = version == 3 ? 1 : version;
+    o.parquet_version = version == 3 ? 2 : 1;
+    o.dictionary = dictionary;
+    o.dictionary_size_limit = dictionary ? 3000 : o.dictionary_size_limit;
+    o.codec = codec;
+    o.page_size = 2000;
+    o.row_group_size = 2500;
+    tn_err err = TN_ERR_INIT;
+    pq_writer *w = NULL;
+    CHECK_EQ_INT(pq_writer_open(vfs_default(), path, NC, names, types, &o, &w, &err), TN_OK);
+    if (!w)
+        return;
+    tn_sbuf want = TN_SBUF_INIT;
+    for (int c = 0; c < NC; c++)
+        tn_sbuf_printf(&want, "%s|%s\n", names[c], c ? g_nested_duck_types[c - 1] : "BIGINT");
+    static const uint32_t sizes[] = {1500, 1000, 200, 700, 2048};
+    nt_opts no = {7, 4};
+    int64_t id = 0;
+    for (int k = 0; k < (int)TN_ARRAY_LEN(sizes); k++) {
+        uint32_t n = sizes[k];
+        int kind = k % 4; /* FLAT, FLAT + selection, CONST, DICT */
+        tn_chunk *ch = tn_chunk_new(NC, types, n);
+        ch->count = n;
+        for (uint32_t r = 0; r < n; r++)
+            ((int64_t *)ch->cols[0]->data)[r] = id + r;
+        for (int c = 1; c < NC; c++) {
+            tn_vector *v = ch->cols[c];
+            uint64_t seed = (uint64_t)version * 1000 + (uint64_t)k * 100 + (uint64_t)c;
+            if (kind == 2) {
+                tn_vector *src = tn_vector_new(types[c], 1);
+                nt_gen(src, 0, types[c], seed, true, &no);
+                tn_vector_set_const_from(v, src, 0);
+                tn_vector_unref(src);
+            } else if (kind == 3) {
+                tn_vector *dict = tn_vector_new(types[c], 12);
+                for (uint32_t e = 0; e < 12; e++)
+                    nt_gen(dict, e, types[c], seed * 31 + e, true, &no);
+                tn_vector_set_dict(v, dict);
+                tn_vector_unref(dict);
+                for (uint32_t r = 0; r < n; r++) {
+                    ((uint32_t *)v->data)[r] = (uint32_t)(mix64(seed + r) % 12);
+                    if (r % 9 == 4)
+                        tn_vector_set_null(v, r);
+                }
+            } else {
+                for (uint32_t r = 0; r < n; r++)
+                    nt_gen(v, r, types[c], seed * 1000003ULL + r, true, &no);
+            }
+        }
+        if (kind == 1) {
+            uint32_t *sel = tn_chunk_sel_buffer(ch, n);
+            uint32_t m = 0;
+            for (uint32_t r = 0; r < n; r++)
+                if (r % 4 != 1)
+                    sel[m++] = r;
+            ch->sel = sel;
+            ch->nsel = m;
+        }
+        for (uint32_t i = 0; i < tn_chunk_rows(ch); i++) {
+            uint32_t r = ch->sel ? ch->sel[i] : i;
+            tn_sbuf_printf(&want, "%lld", (long long)(id + r));
+            for (int c = 1; c < NC; c++) {
+                tn_sbuf_putc(&want, '|');
+                nt_json(&want, ch->cols[c], r, types[c], true);
+            }
+            tn_sbuf_putc(&want, '\n');
+        }
+        CHECK_EQ_INT(pq_writer_write(w, ch, &err), TN_OK);
+        tn_chunk_free(ch);
+        id += n;
+    }
+    CHECK_EQ_INT(pq_writer_close(w, &err), TN_OK);
+
+    tn_sbuf q1 = TN_SBUF_INIT, q2 = TN_SBUF_INIT;
+    tn_sbuf_printf(&q1, "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('%s'))", path);
+    tn_sbuf_puts(&q2, "SELECT id");
+    for (int c = 1; c < NC; c++)
+        tn_sbuf_printf(&q2, ", to_json(%s)", names[c]);
+    tn_sbuf_printf(&q2, " FROM read_parquet('%s') ORDER BY id", path);
+    const char *qs[2] = {tn_sbuf_str(&q1), tn_sbuf_str(&q2)};
+    tn_sbuf got = TN_SBUF_INIT;
+    duck_run(qs, 2, &got);
+    const char *g = tn_sbuf_str(&got), *x = tn_sbuf_str(&want);
+    if (strcmp(g, x) != 0) {
+        /* show the first differing line */
+        size_t i = 0, ls = 0;
+        while (g[i] && g[i] == x[i]) {
+            if (g[i] == '\n')
+                ls = i + 1;
+            i++;
+        }
+        fprintf(stderr, "nested v%d dict=%d codec=%d: first difference\nDuckDB: %.300s\ntarn:   %.300s\n", version,
+                dictionary, codec, g + ls, x + ls);
+    }
+    CHECK(strcmp(g, x) == 0);
+    tn_sbuf_free(&got);
+    tn_sbuf_free(&want);
+    tn_sbuf_free(&q1);
+    tn_sbuf_free(&q2);
+    if (!getenv("TARN_TEST_KEEP"))
+        unlink(path);
+}
+
+static void test_duckdb_nested(void)
+{
+    if (!duck_available("test_duckdb_nested"))
+        return;
+    nested_peer_case(1, true, PQ_CODEC_SNAPPY);
+    nested_peer_case(2, true, PQ_CODEC_ZSTD);
+    nested_peer_case(1, false, PQ_CODEC_GZIP);
+    nested_peer_case(2, false, PQ_CODEC_UNCOMPRESSED);
+    nested_peer_case(3, true, PQ_CODEC_LZ4);
+    nested_peer_case(3, false, PQ_CODEC_ZSTD);
+}
+
+/* DuckDB's own nested files, re-written by tarn (COPY through SQL), read back by DuckDB. */
+static void test_duckdb_nested_fixtures(void)
+{
+    if (!duck_available("test_duckdb_nested_fixtures"))
+        return;
+    const char *shared = getenv("TARN_SHARED");
+    if (!shared || !*shared) {
+        fprintf(stderr, "test_duckdb_nested_fixtures: skipped (TARN_SHARED not set)\n");
+        return;
+    }
+    tarn_db *db = NULL;
+    CHECK_EQ_INT(tarn_open(NULL, &db), TARN_OK);
+    static const char *const fx[] = {"alltypes_snappy", "alltypes_v2_uncompressed", "deep_nested"};
+    char out[600];
+    tmp_path(out, sizeof out, "peer-refx.parquet");
+    for (size_t i = 0; db && i < TN_ARRAY_LEN(fx); i++) {
+        char src[1200], sql[2000];
+        snprintf(src, sizeof src, "%s/fixtures/parquet/generated/duckdb/%s.parquet", shared, fx[i]);
+        snprintf(sql, sizeof sql, "COPY (SELECT * FROM '%s') TO '%s' (ROW_GROUP_SIZE %d)", src, out, i == 2 ? 9 : 20);
+        int rc = tarn_exec(db, sql);
+        if (rc != TARN_OK)
+            fprintf(stderr, "%s: %s\n", sql, tarn_errmsg(db));
+        CHECK_EQ_INT(rc, TARN_OK);
+        /* rows of each file missing from the other (to_json of every column), and the counts */
+        tn_sbuf q = TN_SBUF_INIT;
+        tn_sbuf_printf(&q,
+                       "SELECT (SELECT count(*) FROM (SELECT to_json(COLUMNS(*)) FROM '%s' EXCEPT ALL "
+                       "SELECT to_json(COLUMNS(*)) FROM '%s')), (SELECT count(*) FROM (SELECT to_json(COLUMNS(*)) "
+                       "FROM '%s' EXCEPT ALL SELECT to_json(COLUMNS(*)) FROM '%s')), (SELECT count(*) FROM '%s'), "
+                       "(SELECT count(*) FROM '%s')",
+                       src, out, out, src, src, out);
+        const char *qs[1] = {tn_sbuf_str(&q)};
+        tn_sbuf got = TN_SBUF_INIT;
+        duck_run(qs, 1, &got);
+        long long a = -1, b = -1, n1 = -1, n2 = -2;
+        if (sscanf(tn_sbuf_str(&got), "%lld|%lld|%lld|%lld", &a, &b, &n1, &n2) != 4)
+            fprintf(stderr, "%s: DuckDB said %s\n", fx[i], tn_sbuf_str(&got));
+        CHECK_EQ_INT(a, 0);
+        CHECK_EQ_INT(b, 0);
+        CHECK(n1 >= 40 && n1 == n2);
+        tn_sbuf_free(&got);
+        tn_sbuf_free(&q);
+    }
+    tarn_close(db);
+    unlink(out);
+}
+
+TEST_MAIN(test_duckdb_peer, test_duckdb_bloom, test_duckdb_page_index, test_duckdb_partitioned, test_duckdb_nested,
+          test_duckdb_nested_fixtures)
