@@ -23,6 +23,7 @@
  * pipelines evaluate their own ex_expr_copy.
  */
 #include "expr_int.h"
+#include "nested.h"
 #include "../util/format.h"
 #include <stdio.h>
 #include <string.h>
@@ -329,6 +330,8 @@ int ex_keep_heaps(tn_vector *dst, const tn_vector *src)
 
 int ex_copy_rows(tn_vector *out, const tn_vector *src, const uint32_t *sel, uint32_t n)
 {
+    if (tn_type_is_nested(out->type))
+        return ex_nested_copy_rows(out, src, sel, n);
     if (n == 0)
         return TN_OK;
     size_t w = tn_type_width(out->type);
@@ -774,6 +777,17 @@ static int eval_case(ex_expr *e, tn_chunk *in, const uint32_t *sel, uint32_t n, 
         if ((rc = eval_arg(e, e->nargs - 1, in, cur, ncur, &ev, err)))
             return rc;
         return ex_cast_vector(ev, out, cur, ncur, false, err);
+    }
+    if (tn_type_is_nested(out->type)) {
+        /* NULL nested rows get empty list entries and NULL struct fields, like the gather */
+        uint32_t *src = tn_malloc((size_t)ncur * sizeof *src);
+        if (!src)
+            return TN_NOMEM;
+        for (uint32_t i = 0; i < ncur; i++)
+            src[i] = EX_NROW_NULL;
+        rc = ex_nested_gather(out, cur, 0, out, src, 0, ncur);
+        tn_free(src);
+        return rc;
     }
     for (uint32_t i = 0; i < ncur; i++)
         if (tn_vector_set_null(out, EX_ROW(cur, i)))

@@ -12,6 +12,7 @@
  *   NAME detail [N cols]
  */
 #include "op_int.h"
+#include "nested.h"
 #include <math.h>
 
 /* ======================= base ======================= */
@@ -164,8 +165,10 @@ int ex_vec_append(tn_vector *dst, uint32_t at, const tn_vector *src, uint32_t co
         return TN_OK;
     if ((uint64_t)at + n > UINT32_MAX)
         return TN_NOMEM;
+    if (tn_type_is_nested(dst->type))
+        return ex_nested_append(dst, at, src, count, sel, n);
     size_t w = tn_type_width(dst->type);
-    if (w == 0 || tn_type_is_nested(dst->type))
+    if (w == 0)
         return TN_NOTSUP;
     if (tn_vector_reserve(dst, at + n))
         return TN_NOMEM;
@@ -253,6 +256,8 @@ nomem:
 
 int ex_vec_gather(tn_vector *dst, const tn_vector *src, const uint32_t *idx, uint32_t n)
 {
+    if (tn_type_is_nested(dst->type))
+        return ex_nested_gather_idx(dst, src, idx, n);
     size_t w = tn_type_width(dst->type);
     if (tn_vector_reserve(dst, n ? n : 1))
         return TN_NOMEM;
@@ -285,6 +290,8 @@ int ex_vec_gather(tn_vector *dst, const tn_vector *src, const uint32_t *idx, uin
 
 int ex_vec_slice(tn_vector *dst, const tn_vector *src, uint32_t start, uint32_t n)
 {
+    if (tn_type_is_nested(dst->type))
+        return ex_nested_slice(dst, src, start, n);
     size_t w = tn_type_width(dst->type);
     if (tn_vector_reserve(dst, n ? n : 1))
         return TN_NOMEM;

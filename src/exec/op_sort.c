@@ -20,12 +20,18 @@
  * docs/exec-threading.md).
  *
  * Order (PostgreSQL): strings byte-wise, NaN above every number, NULLs per the flag.
+ * Nested columns are buffered like flat ones (ex_vec_append/gather dispatch to nested.h); a
+ * nested key has no image and compares with ex_nested_cmp (DuckDB: lists element-wise with a
+ * proper prefix first, structs field-wise, inner NULLs after every value whatever the NULLS
+ * flag, which places only the top-level NULLs; DESC reverses the whole value order).
  */
 #include "op_int.h"
+#include "nested.h"
 #include <math.h>
 
 typedef struct sort_key_rt {
-    ex_cmp_fn cmp;
+    ex_cmp_fn cmp;                /* NULL: nested key, compared with ex_nested_cmp over vec */
+    const tn_vector *vec;
     const unsigned char *data;
     const uint64_t *validity;
     size_t w;
@@ -64,7 +70,7 @@ static int sort_cmp(void *ctx, uint32_t a, uint32_t b)
                 return (na ? -1 : 1) * (kr->nulls_first ? 1 : -1);
             }
         }
-        int c = kr->cmp(kr->data + a * kr->w, kr->data + b * kr->w);
+        int c = kr->cmp ? kr->cmp(kr->data + a * kr->w, kr->data + b * kr->w) : ex_nested_cmp(kr->vec, a, kr->vec, b);
         if (c)
             return kr->desc ? -c : c;
     }
@@ -290,6 +296,7 @@ static int sort_finalize(op_sort *s, tn_err *err)
         const tn_vector *v = s->store[s->keycol[k]];
         s->rt[k].data = v->data;
         s->rt[k].validity = v->validity;
+        s->rt[k].vec = v;
     }
     for (uint32_t i = 0; i < n; i++)
         s->perm[i] = i;
@@ -411,7 +418,7 @@ ex_op *op_sort_create(ex_op *child, ex_sort_key *keys, uint32_t nkeys)
     if (!child || (nkeys && !keys))
         goto fail;
     for (uint32_t k = 0; k < nkeys; k++)
-        if (!keys[k].expr || !ex_cmp_for_type(keys[k].expr->type))
+        if (!keys[k].expr || (!ex_cmp_for_type(keys[k].expr->type) && !tn_type_is_nested(keys[k].expr->type)))
             goto fail;
     op_sort *s = ex_op_alloc(sizeof *s, &sort_vt, child->ncols, child->types);
     if (!s)

@@ -13,11 +13,19 @@
  * are sorted by the same order, the first o are skipped and the rest emitted in batches.
  * Comparators are chosen once per key from its type (op_int.h); NULL placement per key flag.
  * LIMIT 0 reads nothing from the child.
+ *
+ * Nested columns (LIST/STRUCT/MAP, payload or key) cannot be overwritten in place, so their
+ * values are appended to a per-column store vector and the slot holds the store row (a UINT32
+ * slot column). Overwritten rows become garbage in the store; once the store holds more than
+ * twice the live rows plus a batch it is compacted (live rows gathered into a fresh vector), so
+ * memory stays O(K). Nested keys compare with ex_nested_cmp (lists element-wise, structs
+ * field-wise, inner NULLs last); the top-level NULL follows the key's NULLS FIRST/LAST.
  */
 #include "op_int.h"
+#include "nested.h"
 
 typedef struct topn_key {
-    ex_cmp_fn cmp;
+    ex_cmp_fn cmp;         /* NULL for a nested key (ex_nested_cmp over the column's store) */
     size_t w;
     uint32_t col;          /* slot column */
     bool desc, nulls_first;
@@ -34,6 +42,9 @@ typedef struct op_topn {
     tn_vector **slotv;     /* per slot column: FLAT, one row per slot */
     char ***sbuf;          /* per slot column (strings only): per slot owned bytes */
     uint32_t **scap;
+    tn_vector **nstore;    /* per slot column (nested only): the values; slotv holds store rows */
+    uint32_t *nused;       /* per slot column: store rows in use (live + garbage) */
+    uint32_t *oidx;        /* output scratch: TN_BATCH store rows */
     uint64_t *seq;
     uint32_t nslots, cap;
     uint32_t *heap;
@@ -50,12 +61,40 @@ typedef struct op_topn {
     tn_chunk *out;
 } op_topn;
 
+/* Store row of slot `slot` in nested slot column c. */
+static inline uint32_t nested_row(const op_topn *t, uint32_t c, uint32_t slot)
+{
+    return ((const uint32_t *)t->slotv[c]->data)[slot];
+}
+
+/* Nested key: batch row r of src vs store row i (NULLS FIRST/LAST at the top level only). */
+static int cmp_nested_key(const topn_key *kr, const tn_vector *a, uint32_t ra, const tn_vector *b, uint32_t rb)
+{
+    uint32_t pa, pb;
+    bool va, vb;
+    ex_nested_phys(a, ra, &pa, &va);
+    ex_nested_phys(b, rb, &pb, &vb);
+    if (!va || !vb) {
+        if (!va && !vb)
+            return 0;
+        return (!va ? -1 : 1) * (kr->nulls_first ? 1 : -1);
+    }
+    int c = ex_nested_cmp(a, ra, b, rb);
+    return kr->desc ? -c : c;
+}
+
 /* row (batch, via views) vs slot: <0 when the row sorts first. Ties on keys: the slot (older)
  * wins, so the result is > 0 ... unless keys differ. */
 static int cmp_row_slot(const op_topn *t, uint32_t r, uint32_t slot)
 {
     for (uint32_t k = 0; k < t->nkeys; k++) {
         const topn_key *kr = &t->kr[k];
+        if (!kr->cmp) {
+            int c = cmp_nested_key(kr, t->src[kr->col], r, t->nstore[kr->col], nested_row(t, kr->col, slot));
+            if (c)
+                return c;
+            continue;
+        }
         const tn_vview *vw = &t->views[kr->col];
         const tn_vector *sv = t->slotv[kr->col];
         bool na = !tn_vview_valid(vw, r);
@@ -80,6 +119,13 @@ static int cmp_slots(void *ctx, uint32_t a, uint32_t b)
     const op_topn *t = ctx;
     for (uint32_t k = 0; k < t->nkeys; k++) {
         const topn_key *kr = &t->kr[k];
+        if (!kr->cmp) {
+            const tn_vector *ns = t->nstore[kr->col];
+            int c = cmp_nested_key(kr, ns, nested_row(t, kr->col, a), ns, nested_row(t, kr->col, b));
+            if (c)
+                return c;
+            continue;
+        }
         const tn_vector *sv = t->slotv[kr->col];
         if (sv->validity) {
             bool na = !tn_bit_get(sv->validity, a), nb = !tn_bit_get(sv->validity, b);
@@ -177,6 +223,14 @@ static int store_row(op_topn *t, uint32_t slot, uint32_t r)
 {
     for (uint32_t c = 0; c < t->ncols; c++) {
         tn_vector *sv = t->slotv[c];
+        if (t->nstore[c]) {
+            uint32_t at = t->nused[c];
+            if (at == UINT32_MAX || ex_nested_append(t->nstore[c], at, t->src[c], 1, &r, 1))
+                return TN_NOMEM;
+            ((uint32_t *)sv->data)[slot] = at;
+            t->nused[c] = at + 1;
+            continue;
+        }
         const tn_vview *vw = &t->views[c];
         size_t w = tn_type_width(sv->type);
         unsigned char *d = (unsigned char *)sv->data + (size_t)slot * w;
@@ -204,6 +258,56 @@ static int store_row(op_topn *t, uint32_t slot, uint32_t r)
             }
         }
     }
+    return TN_OK;
+}
+
+/* Copy the long strings of rows [0, rows) of FLAT vector v (and of its nested parts) into v's own
+ * heap and release the buffers it kept alive for them, so a compacted store does not pin the
+ * buffers of every batch it ever saw. On failure (TN_NOMEM) v is unusable: the caller drops it. */
+static int rehome_strings(tn_vector *v, uint32_t rows)
+{
+    if (v->type.id == TN_T_STRUCT) {
+        for (uint32_t f = 0; f < v->nchildren; f++)
+            if (rehome_strings(v->children[f], rows))
+                return TN_NOMEM;
+        return TN_OK;
+    }
+    if (v->type.id == TN_T_LIST || v->type.id == TN_T_MAP)
+        return v->nchildren ? rehome_strings(v->children[0], v->list_size) : TN_OK;
+    if (!tn_type_is_string(v->type) || v->kind != TN_VEC_FLAT)
+        return TN_OK;
+    tn_buf **old = v->heap;
+    uint32_t nold = v->nheap;
+    v->heap = NULL;
+    v->nheap = v->heap_cap = 0;
+    int rc = TN_OK;
+    tn_str *d = v->data;
+    for (uint32_t r = 0; r < rows && !rc; r++)
+        if ((!v->validity || tn_bit_get(v->validity, r)) && d[r].len > TN_STR_INLINE)
+            rc = tn_vector_add_string(v, d[r].u.ptr, d[r].len, &d[r]);
+    for (uint32_t i = 0; i < nold; i++)
+        tn_buf_unref(old[i]);
+    tn_free(old);
+    return rc;
+}
+
+/* Drop the garbage of nested store c: gather the live rows (one per slot) into a fresh vector. */
+static int compact_store(op_topn *t, uint32_t c)
+{
+    uint32_t n = t->nslots;
+    tn_vector *nv = tn_vector_new(t->nstore[c]->type, n ? n : 1);
+    if (!nv)
+        return TN_NOMEM;
+    uint32_t *rows = t->slotv[c]->data;
+    if (ex_nested_gather_idx(nv, t->nstore[c], rows, n) || rehome_strings(nv, n)) {
+        tn_vector_unref(nv);
+        return TN_NOMEM;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        rows[i] = i;
+    tn_vector_unref(t->nstore[c]);
+    t->nstore[c] = nv;
+    t->nused[c] = n;
     return TN_OK;
 }
 
@@ -246,6 +350,9 @@ static int topn_sink(op_topn *t, tn_chunk *c, tn_err *err)
         t->seq[top] = seq;
         sift_down(t, 0);
     }
+    for (uint32_t i = 0; i < t->ncols; i++)
+        if (t->nstore[i] && t->nused[i] > 2 * (uint64_t)t->nslots + TN_BATCH && compact_store(t, i))
+            return tn_err_set(err, TN_NOMEM, "out of memory (top-n)");
     return TN_OK;
 }
 
@@ -297,9 +404,17 @@ static int topn_next(ex_op *op, tn_chunk **out, tn_err *err)
     uint32_t n = TN_MIN((uint32_t)TN_BATCH, t->nout - t->pos);
     tn_chunk *o = t->out;
     tn_chunk_reset(o);
-    for (uint32_t i = 0; i < t->nin; i++)
-        if (ex_vec_gather(o->cols[i], t->slotv[i], t->perm + t->pos, n))
+    for (uint32_t i = 0; i < t->nin; i++) {
+        if (t->nstore[i]) {
+            for (uint32_t j = 0; j < n; j++)
+                t->oidx[j] = nested_row(t, i, t->perm[t->pos + j]);
+            rc = ex_nested_gather_idx(o->cols[i], t->nstore[i], t->oidx, n);
+        } else {
+            rc = ex_vec_gather(o->cols[i], t->slotv[i], t->perm + t->pos, n);
+        }
+        if (rc)
             return tn_err_set(err, TN_NOMEM, "out of memory");
+    }
     o->count = n;
     t->pos += n;
     *out = o;
@@ -334,7 +449,12 @@ static void topn_destroy(ex_op *op)
         }
         if (t->scap)
             tn_free(t->scap[c]);
+        if (t->nstore)
+            tn_vector_unref(t->nstore[c]);
     }
+    tn_free(t->nstore);
+    tn_free(t->nused);
+    tn_free(t->oidx);
     for (uint32_t k = 0; k < t->nkeys; k++) {
         ex_expr_free(t->keys[k].expr);
         if (t->kscratch)
@@ -362,10 +482,10 @@ ex_op *op_topn_create(ex_op *child, ex_sort_key *keys, uint32_t nkeys, uint64_t 
     if (!child || (nkeys && !keys))
         goto fail;
     for (uint32_t k = 0; k < nkeys; k++)
-        if (!keys[k].expr || !ex_cmp_for_type(keys[k].expr->type))
+        if (!keys[k].expr || (!ex_cmp_for_type(keys[k].expr->type) && !tn_type_is_nested(keys[k].expr->type)))
             goto fail;
     for (uint32_t i = 0; i < child->ncols; i++)
-        if (tn_type_is_nested(child->types[i]) || tn_type_width(child->types[i]) == 0)
+        if (!tn_type_is_nested(child->types[i]) && tn_type_width(child->types[i]) == 0)
             goto fail;
     op_topn *t = ex_op_alloc(sizeof *t, &topn_vt, child->ncols, child->types);
     if (!t)
@@ -389,8 +509,12 @@ ex_op *op_topn_create(ex_op *child, ex_sort_key *keys, uint32_t nkeys, uint64_t 
     t->src = tn_calloc(maxcols ? maxcols : 1, sizeof *t->src);
     t->views = tn_calloc(maxcols ? maxcols : 1, sizeof *t->views);
     t->bits = tn_malloc((size_t)(maxcols ? maxcols : 1) * TN_BITMAP_WORDS(TN_BATCH) * 8);
+    t->nstore = tn_calloc(maxcols ? maxcols : 1, sizeof *t->nstore);
+    t->nused = tn_calloc(maxcols ? maxcols : 1, sizeof *t->nused);
+    t->oidx = tn_malloc(TN_BATCH * sizeof *t->oidx);
     t->out = tn_chunk_new(t->nin, child->types, TN_BATCH);
-    if (!t->kr || !t->kscratch || !t->slotv || !t->sbuf || !t->scap || !t->src || !t->views || !t->bits || !t->out)
+    if (!t->kr || !t->kscratch || !t->slotv || !t->sbuf || !t->scap || !t->src || !t->views || !t->bits || !t->out ||
+        !t->nstore || !t->nused || !t->oidx)
         goto fail_op;
     t->ncols = t->nin;
     for (uint32_t k = 0; k < nkeys; k++) {
@@ -411,6 +535,11 @@ ex_op *op_topn_create(ex_op *child, ex_sort_key *keys, uint32_t nkeys, uint64_t 
         for (uint32_t k = 0; c >= t->nin && k < nkeys; k++)
             if (t->kr[k].col == c)
                 ty = keys[k].expr->type;
+        if (tn_type_is_nested(ty)) {
+            if (!(t->nstore[c] = tn_vector_new(ty, 64)) || !(t->slotv[c] = tn_vector_new(tn_type_make(TN_T_UINT32), 1)))
+                goto fail_op;
+            continue;
+        }
         if (!(t->slotv[c] = tn_vector_new(ty, 1)))
             goto fail_op;
         if (tn_type_is_string(ty) && !(t->sbuf[c] = tn_calloc(1, sizeof(char *))))

@@ -1105,7 +1105,7 @@ static int bind_case(sq_bctx *c, const sq_expr *e, ex_expr **out)
         }
     }
     tn_type t;
-    if ((rc = sq_unify(c, res, rasts, nres, "CASE", &t)) || (rc = sq_nested_check_result(b, t, e->pos, "CASE")))
+    if ((rc = sq_nested_unify(c, res, rasts, nres, "CASE", &t)) || (rc = sq_nested_check_result(b, t, e->pos, "CASE")))
         goto done;
     r = ex_expr_new(EX_CASE, t);
     if (!r) {
@@ -1160,7 +1160,7 @@ static int bind_coalesce(sq_bctx *c, const sq_expr *e, ex_expr **out)
         rc = sq_bind_expr(c, e->args[i], &xs[i]);
     tn_type t;
     if (!rc)
-        rc = sq_unify(c, xs, (const sq_expr *const *)e->args, n, "COALESCE", &t);
+        rc = sq_nested_unify(c, xs, (const sq_expr *const *)e->args, n, "COALESCE", &t);
     if (!rc)
         rc = sq_nested_check_result(b, t, e->pos, "COALESCE");
     ex_expr *r = NULL;
@@ -1192,7 +1192,7 @@ static int bind_nullif(sq_bctx *c, const sq_expr *e, ex_expr **out)
         return rc;
     ex_expr *pair[2] = {x, y};
     tn_type t;
-    if ((rc = sq_unify(c, pair, (const sq_expr *const *)e->args, 2, "NULLIF", &t)) ||
+    if ((rc = sq_nested_unify(c, pair, (const sq_expr *const *)e->args, 2, "NULLIF", &t)) ||
         (rc = sq_nested_check_result(b, t, e->pos, "NULLIF"))) {
         ex_expr_free(pair[0]);
         ex_expr_free(pair[1]);

@@ -23,8 +23,8 @@
  *  - UNNEST in the select list: PROJECT (the referenced input columns + each unnest's list) ->
  *    UNNEST -> PROJECT (the select list over the expanded rows), then DISTINCT / ORDER BY (over
  *    the output) / LIMIT; FROM unnest(list) is SINGLE_ROW -> PROJECT(list) -> UNNEST;
- *  - sorting rows that carry nested columns is refused with a clear error (the sort buffers
- *    flat columns only);
+ *  - sorting rows that carry nested columns buffers them like flat ones; when the select list is
+ *    flat, the sort runs after the projection so it carries only the key and select columns;
  *  - subqueries in FROM: outer WHERE conjuncts move into a subquery that neither aggregates,
  *    deduplicates nor limits (rewritten over its input, so they reach its scan), and select items
  *    of a non-DISTINCT subquery that the outer query never references are dropped before the
@@ -662,14 +662,6 @@ static int add_order(sq_bound *bs, ex_op **op, bool *limit_done, tn_err *err)
 {
     if (!bs->nkeys)
         return TN_OK;
-    for (uint32_t i = 0; i < (*op)->ncols; i++) {
-        if (tn_type_is_nested((*op)->types[i])) {
-            char tb[256];
-            tn_type_name((*op)->types[i], tb, sizeof tb);
-            return tn_err_set(err, TN_NOTSUP, "ORDER BY over rows that carry nested values (%s) is not supported yet",
-                              tb);
-        }
-    }
     ex_sort_key *keys = bs->keys;
     uint32_t nkeys = bs->nkeys;
     bs->keys = NULL;
@@ -716,8 +708,8 @@ static bool any_nested(const tn_type *types, uint32_t n)
     return false;
 }
 
-/* ORDER BY when the rows below the projection carry nested columns (which the sort cannot
- * buffer) but the select list only produces flat values (s.a, l[1], len(l)...): PROJECT(select
+/* ORDER BY when the rows below the projection carry nested columns (costly to buffer: deep
+ * copies) but the select list only produces flat values (s.a, l[1], len(l)...): PROJECT(select
  * list + sort keys) -> SORT/TOP_N on the key columns -> PROJECT(select list). Consumes bs->proj
  * and bs->keys. */
 static int plan_sort_after_project(sq_bound *bs, ex_op **op, bool *limit_done, tn_err *err)

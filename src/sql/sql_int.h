@@ -176,8 +176,13 @@ ex_expr *sq_nested_cast(ex_expr *e, tn_type to, bool try_cast);
 int sq_nested_in(sq_bctx *c, ex_expr **xs, uint32_t n, bool negated, uint32_t pos, ex_expr **out);
 /* s.f where `s` is not a table of the scope but a STRUCT column: *handled set when it applies. */
 int sq_bind_struct_column(sq_bctx *c, const sq_expr *e, bool *handled, ex_expr **out);
-/* CASE/COALESCE/NULLIF producing nested values: TN_NOTSUP until the evaluator copies them. */
+/* CASE/COALESCE/NULLIF producing nested values: accepted (TN_OK) now that the evaluator copies
+ * them (kept as the hook for any future restriction). */
 int sq_nested_check_result(sq_binder *b, tn_type t, uint32_t pos, const char *what);
+/* sq_unify for CASE/COALESCE/NULLIF results: untyped lists ([], [NULL]) first adopt the list type
+ * of the other operands, as in a list literal (coalesce(l, []) keeps l's type). */
+int sq_nested_unify(sq_bctx *c, ex_expr **xs, const sq_expr *const *asts, uint32_t n, const char *what,
+                    tn_type *out);
 
 /* ---- tf_parquet.c: parquet_metadata / parquet_schema / parquet_kv_metadata ---- */
 /* Bind the table function source s when it is one of them (*handled); out gets SQ_BS_OP. */

@@ -23,8 +23,12 @@
  *  - UUID: lowercase 8-4-4-4-12 from the 16 stored (big-endian) bytes.
  *  - BLOB: bytes 0x20..0x7E other than backslash and quotes as is, every other byte "\xNN"
  *    (uppercase hex), like DuckDB.
- *  - LIST "[a, b]", STRUCT "{'f': v}", MAP "{k=v}"; NULL elements "NULL"; strings inside nested
- *    values are printed raw.
+ *  - LIST "[a, b]", STRUCT "{'f': v}", MAP "{k=v}"; NULL elements "NULL". Inside nested values a
+ *    scalar's text is quoted as DuckDB 1.5 does: when it is empty, equals "null" in any case,
+ *    starts or ends with whitespace, or contains one of , ' " [ ] { } : = ( ) -- then it is
+ *    written in single quotes with \ and ' escaped by a backslash ('it\'s'). This applies to the
+ *    text of every scalar type (so times and timestamps, which contain ':', are quoted). Struct
+ *    field names are always quoted (same escapes). Top-level values are never quoted.
  */
 #include "format.h"
 #include "datetime.h"
@@ -412,6 +416,67 @@ static uint32_t row_index(const tn_vector *v, uint32_t row, bool *valid)
 
 static void format_row(tn_sbuf *out, const tn_vector *v, uint32_t row, int depth);
 
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+
+/* Does the text of a scalar inside a nested value need quotes (see the header)? */
+static bool needs_quotes(const char *p, size_t n)
+{
+    if (n == 0 || is_space(p[0]) || is_space(p[n - 1]))
+        return true;
+    if (n == 4 && (p[0] | 0x20) == 'n' && (p[1] | 0x20) == 'u' && (p[2] | 0x20) == 'l' && (p[3] | 0x20) == 'l')
+        return true;
+    for (size_t i = 0; i < n; i++) {
+        switch (p[i]) {
+        case ',': case '\'': case '"': case '[': case ']': case '{': case '}': case ':': case '=': case '(': case ')':
+            return true;
+        default: break;
+        }
+    }
+    return false;
+}
+
+/* Append p[0..n) in single quotes, escaping \ and ' with a backslash. */
+static void append_quoted(tn_sbuf *out, const char *p, size_t n)
+{
+    tn_sbuf_putc(out, '\'');
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] != '\'' && p[i] != '\\')
+            continue;
+        tn_sbuf_append(out, p + run, i - run);
+        tn_sbuf_putc(out, '\\');
+        tn_sbuf_putc(out, p[i]);
+        run = i + 1;
+    }
+    tn_sbuf_append(out, p + run, n - run);
+    tn_sbuf_putc(out, '\'');
+}
+
+/* A scalar inside a nested value: its text, quoted when needed. The text is rendered in place at
+ * the end of out, then moved into quotes if necessary (no allocation in the common case). */
+static void format_nested_scalar(tn_sbuf *out, tn_type t, const void *value)
+{
+    size_t start = out->len;
+    tn_format_value(out, t, value);
+    if (out->oom || !out->buf)
+        return;
+    size_t n = out->len - start;
+    if (!needs_quotes(out->buf + start, n))
+        return;
+    char small[128];
+    char *tmp = n <= sizeof small ? small : tn_malloc(n);
+    if (!tmp) {
+        out->oom = true;
+        return;
+    }
+    memcpy(tmp, out->buf + start, n);
+    out->len = start;
+    out->buf[start] = 0;
+    append_quoted(out, tmp, n);
+    if (tmp != small)
+        tn_free(tmp);
+}
+
 static void format_nested_elem(tn_sbuf *out, const tn_vector *child, uint64_t row, int depth)
 {
     if (!child || row > UINT32_MAX) {
@@ -466,15 +531,21 @@ static void format_row(tn_sbuf *out, const tn_vector *v, uint32_t row, int depth
             if (i)
                 tn_sbuf_puts(out, ", ");
             const char *name = (nt && nt->names && (int)i < nt->nchildren) ? nt->names[i] : "";
-            tn_sbuf_printf(out, "'%s': ", name);
+            append_quoted(out, name, strlen(name));
+            tn_sbuf_puts(out, ": ");
             format_nested_elem(out, src->children[i], idx, depth);
         }
         tn_sbuf_putc(out, '}');
         break;
     }
-    default:
-        tn_format_value(out, v->type, (const char *)src->data + (size_t)idx * tn_type_width(v->type));
+    default: {
+        const void *value = (const char *)src->data + (size_t)idx * tn_type_width(v->type);
+        if (depth > 0)
+            format_nested_scalar(out, v->type, value);
+        else
+            tn_format_value(out, v->type, value);
         break;
+    }
     }
 }
 

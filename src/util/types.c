@@ -51,7 +51,8 @@ static tn_type intern(uint8_t id, uint32_t cnt, const char *const *names, const 
     n->desc.children = tn_calloc(cnt ? cnt : 1, sizeof(tn_type));
     if (!n->desc.children)
         goto oom_node;
-    memcpy(n->desc.children, types, cnt * sizeof(tn_type));
+    if (cnt)
+        memcpy(n->desc.children, types, cnt * sizeof(tn_type));
     if (names) {
         n->desc.names = tn_calloc(cnt ? cnt : 1, sizeof(char *));
         if (!n->desc.names)

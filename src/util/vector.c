@@ -362,10 +362,36 @@ int tn_vector_set_dict(tn_vector *v, tn_vector *dict)
     return TN_OK;
 }
 
+/* CONST or DICT nested vector -> FLAT, deep: every row gets its own copy of the value (list
+ * elements appended row after row, struct fields row-aligned), built in a fresh vector whose
+ * contents then replace v's (v keeps its identity and reference count). */
+static int flatten_nested(tn_vector *v, uint32_t count)
+{
+    tn_vector *w = tn_vector_new(v->type, count > v->capacity ? count : v->capacity);
+    if (!w)
+        return TN_NOMEM;
+    for (uint32_t i = 0; i < count; i++) {
+        int rc = tn_vector_copy_row(w, i, v, i);
+        if (rc) {
+            tn_vector_unref(w);
+            return rc;
+        }
+    }
+    tn_vector tmp = *v;
+    *v = *w;
+    v->refcnt = tmp.refcnt;
+    *w = tmp;
+    w->refcnt = 1;
+    tn_vector_unref(w);
+    return TN_OK;
+}
+
 int tn_vector_flatten(tn_vector *v, uint32_t count)
 {
     if (v->kind == TN_VEC_FLAT)
         return TN_OK;
+    if (tn_type_is_nested(v->type))
+        return flatten_nested(v, count);
     if (tn_vector_reserve(v, count))
         return TN_NOMEM;
     size_t w = tn_type_width(v->type);

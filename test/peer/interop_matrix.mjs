@@ -130,6 +130,15 @@ const COLS = [
       '80000000-0000-0000-0000-000000000000', '7fffffff-ffff-ffff-ffff-ffffffffffff', null],
     formula: "lpad(CAST(range * 7919 % 100000000 AS VARCHAR), 8, '0') || '-1234-5678-9abc-' || lpad(CAST(range AS VARCHAR), 12, '0')" },
   { name: 'all_null', type: 'INTEGER', specials: [], formula: 'NULL' },
+  // Parquet INTERVAL is (months, days, milliseconds) as unsigned 32-bit integers (LogicalTypes.md):
+  // sub-millisecond parts are lost on writing; negative parts are outside the type (DuckDB refuses them).
+  { name: 'interval', type: 'INTERVAL', ownFile: true,
+    specials: ['00:00:00', '1 month', '1 year 2 months 3 days 04:05:06.789', '00:00:00.001', '00:00:00.000001', null],
+    formula: "CAST(range % 13 AS VARCHAR) || ' months ' || CAST(range % 29 AS VARCHAR) || ' days ' || CAST(range * 7919 % 86400000 AS VARCHAR) || ' milliseconds'" },
+  { name: 'json', type: 'JSON', specials: ['{}', '[]', '{"a": [1, null, "é"]}', 'null', '"x"', null],
+    formula: `'{"k": ' || CAST(range % 100 AS VARCHAR) || '}'` },
+  { name: 'enum', type: "ENUM('red', 'green', 'blue')", tarn: null, specials: ['red', 'blue', null],
+    formula: "CASE range % 3 WHEN 0 THEN 'red' WHEN 1 THEN 'green' ELSE 'blue' END" },
 ];
 for (const c of COLS) if (!('tarn' in c)) c.tarn = c.type;
 
@@ -172,6 +181,12 @@ async function duckTry(sql) {
   try { return { ok: true, rows: await duckRows(sql) }; } catch (e) { return { ok: false, err: String(e.message || e).split('\n')[0] }; }
 }
 
+// The informative line of a failed run's stderr (tarn's "Error: ..." or a sanitizer's "ERROR: ...").
+function errLine(r) {
+  const lines = ((r.stderr || '') + (r.error ? '\n' + String(r.error) : '')).split('\n').map(l => l.trim()).filter(Boolean);
+  const l = lines.find(x => /error/i.test(x)) || lines.find(x => !/^=+$/.test(x));
+  return (l || `exit status ${r.status}, signal ${r.signal}`).slice(0, 300);
+}
 let tarnMs = 0, tarnCalls = 0;
 function tarn(sql) {
   const t = Date.now();
@@ -179,7 +194,7 @@ function tarn(sql) {
 }
 function tarnRun(sql) {
   const r = spawnSync(TARN, ['-json', '-c', sql], { encoding: 'utf8', maxBuffer: 1 << 30 });
-  if (r.status !== 0) return { ok: false, err: ((r.stderr || '') + (r.error ? String(r.error) : '')).split('\n')[0] || `exit ${r.status}` };
+  if (r.status !== 0) return { ok: false, err: errLine(r) };
   try { return { ok: true, rows: r.stdout.trim() ? JSON.parse(r.stdout) : [] }; } catch (e) { return { ok: false, err: 'unparsable -json output: ' + e.message }; }
 }
 
@@ -199,7 +214,7 @@ function tarnBatch(stmts) {
       i++;
     }
     if (r.status !== 0 && i < stmts.length) {
-      res.push({ ok: false, err: ((r.stderr || '') + (r.error ? String(r.error) : '')).split('\n')[0] || `exit ${r.status}` });
+      res.push({ ok: false, err: errLine(r) });
       i++;
     } else if (r.status === 0 && lines.length === 0) break;
   }
@@ -367,6 +382,7 @@ const pageDesc = x => `${x.pages.every(t => t === 3) ? 'v2' : x.pages.every(t =>
 
 // ---------------------------------------------------------------------------------------------
 const notes = [];
+const WRITE_GAP = /cannot be written to Parquet yet|not supported yet/i;
 const noteOnce = n => { if (!notes.includes(n)) notes.push(n); };
 const failures = [];   // {dir, type, cell, msg}
 const matrix = { a: new Map(), b: new Map(), fa: new Map(), fb: new Map() };   // dir -> type -> Map(cell -> '.', 'F', '-')
@@ -455,6 +471,11 @@ async function checkDuckReads(dir, cell, file, cols, exp, writeErr) {
   let lay = [];
   if (!writeErr) try { lay = await fileLayout(file); } catch { /* reported by the reads */ }
   for (const c of cols) {
+    if (writeErr && WRITE_GAP.test(writeErr)) {
+      noteOnce(`tarn cannot write ${c.name} yet (${writeErr}): cells marked skipped`);
+      mark(dir, c.name, cell, '-');
+      continue;
+    }
     if (writeErr && c.mayRefuse && c.mayRefuse.test(writeErr)) {
       // A clean refusal of values the Parquet type cannot hold is correct behaviour.
       noteOnce(`tarn refuses to write ${c.name} (${writeErr}): accepted as correct, cells marked skipped`);

@@ -1009,7 +1009,9 @@ static void test_errors(void)
     pq_writer_abort(w);
     w = NULL;
     /* a STRUCT without fields has no Parquet group */
-    tn_type empty = tn_type_struct(0, NULL, NULL);
+    const char *no_names[1] = {"x"};
+    tn_type no_types[1] = {ty(TN_T_INT32)};
+    tn_type empty = tn_type_struct(0, no_names, no_types);
     if (empty.id == TN_T_STRUCT) {
         tn_type le = tn_type_list(empty);
         CHECK_EQ_INT(pq_writer_open(vfs_default(), path, 1, name, &le, NULL, &w, &err), TN_NOTSUP);

@@ -111,5 +111,84 @@ static void test_list_vector_copy(void)
     tn_vector_unref(dst);
 }
 
+/* A CONST STRUCT{a INTEGER, b VARCHAR[]} flattened deep: every row owns its field values and its
+ * own (non-overlapping) list elements; a CONST NULL list flattens to NULL rows; a DICT list over
+ * a dictionary flattens to the dictionary's values. */
+static void test_flatten_nested(void)
+{
+    tn_type vt = tn_type_make(TN_T_VARCHAR), lt = tn_type_list(vt);
+    const char *names[2] = {"a", "b"};
+    tn_type ft[2] = {tn_type_make(TN_T_INT32), lt};
+    tn_type st = tn_type_struct(2, names, ft);
+    tn_vector *src = tn_vector_new(st, 2);
+    CHECK(src && src->nchildren == 2);
+    ((int32_t *)src->children[0]->data)[1] = 7;
+    tn_vector *l = src->children[1];
+    uint32_t first;
+    CHECK(tn_vector_list_append(l, 2, &first) == TN_OK);
+    tn_str *ev = l->children[0]->data;
+    const char *longs = "a string longer than twelve bytes";
+    CHECK(tn_vector_add_string(l->children[0], longs, (uint32_t)strlen(longs), &ev[first]) == TN_OK);
+    CHECK(tn_vector_set_null(l->children[0], first + 1) == TN_OK);
+    ((tn_list_entry *)l->data)[1] = (tn_list_entry){first, 2};
+    tn_vector *c = tn_vector_new(st, 8);
+    CHECK(tn_vector_set_const_from(c, src, 1) == TN_OK);
+    tn_vector_unref(src); /* the constant owns its copy */
+    CHECK(c->kind == TN_VEC_CONST);
+    CHECK(tn_vector_flatten(c, 5) == TN_OK);
+    CHECK(c->kind == TN_VEC_FLAT);
+    CHECK(c->nchildren == 2 && c->children[0]->kind == TN_VEC_FLAT);
+    const tn_list_entry *le = c->children[1]->data;
+    const tn_vector *el = c->children[1]->children[0];
+    for (uint32_t i = 0; i < 5; i++) {
+        CHECK(!tn_vector_is_null(c, i));
+        CHECK_EQ_INT(((int32_t *)c->children[0]->data)[i], 7);
+        CHECK(!tn_vector_is_null(c->children[1], i));
+        CHECK_EQ_INT(le[i].length, 2);
+        CHECK_EQ_INT(le[i].offset, 2 * i); /* each row has its own elements */
+        const tn_str *s0 = (const tn_str *)el->data + le[i].offset;
+        CHECK(s0->len == strlen(longs) && memcmp(tn_str_data(s0), longs, s0->len) == 0);
+        CHECK(tn_vector_is_null(el, (uint32_t)le[i].offset + 1));
+    }
+    CHECK_EQ_INT(c->children[1]->list_size, 10);
+    tn_vector_unref(c);
+
+    /* CONST NULL list */
+    tn_vector *nl = tn_vector_new(lt, 1);
+    CHECK(tn_vector_set_null(nl, 0) == TN_OK);
+    nl->kind = TN_VEC_CONST;
+    CHECK(tn_vector_flatten(nl, 300) == TN_OK);
+    CHECK(nl->kind == TN_VEC_FLAT && nl->capacity >= 300);
+    CHECK(tn_vector_is_null(nl, 0) && tn_vector_is_null(nl, 299));
+    CHECK_EQ_INT(nl->list_size, 0);
+    tn_vector_unref(nl);
+
+    /* DICT over a LIST dictionary */
+    tn_type it = tn_type_list(tn_type_make(TN_T_INT64));
+    tn_vector *d = tn_vector_new(it, 2);
+    CHECK(tn_vector_list_append(d, 3, &first) == TN_OK);
+    int64_t *iv = d->children[0]->data;
+    iv[0] = 1, iv[1] = 2, iv[2] = 3;
+    ((tn_list_entry *)d->data)[0] = (tn_list_entry){0, 1};
+    ((tn_list_entry *)d->data)[1] = (tn_list_entry){1, 2};
+    tn_vector *dv = tn_vector_new(it, 4);
+    CHECK(tn_vector_set_dict(dv, d) == TN_OK);
+    uint32_t *idx = dv->data;
+    idx[0] = 1, idx[1] = 0, idx[2] = 1, idx[3] = 1;
+    CHECK(tn_vector_set_null(dv, 3) == TN_OK);
+    tn_vector_unref(d);
+    CHECK(tn_vector_flatten(dv, 4) == TN_OK);
+    CHECK(dv->kind == TN_VEC_FLAT && dv->dict == NULL);
+    const tn_list_entry *de = dv->data;
+    const int64_t *dd = dv->children[0]->data;
+    CHECK_EQ_INT(de[0].length, 2);
+    CHECK_EQ_INT(dd[de[0].offset] + dd[de[0].offset + 1], 5);
+    CHECK_EQ_INT(de[1].length, 1);
+    CHECK_EQ_INT(dd[de[1].offset], 1);
+    CHECK_EQ_INT(de[2].length, 2);
+    CHECK(tn_vector_is_null(dv, 3) && !tn_vector_is_null(dv, 2));
+    tn_vector_unref(dv);
+}
+
 TEST_MAIN(test_str_inline_and_heap, test_nulls_and_flatten, test_const_view, test_sbuf, test_nested_types_interned,
-          test_list_vector_copy)
+          test_list_vector_copy, test_flatten_nested)
