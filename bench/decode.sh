@@ -16,6 +16,9 @@
 #   DELTA_BYTE_ARRAY           DuckDB 1.5 never writes it; tarn is tried (COPY with a v2 option) and
 #                              the row is skipped with a note when no writer produces it
 # The encoding actually found in the footer (parquet_metadata) is printed, not the intended one.
+# Files are generated once and reused (about 2.8 GB for 10M rows). The first generation takes long:
+# DuckDB compresses brotli at quality 11, so the brotli files alone take most of an hour on two
+# cores; leave brotli out of --codecs for a quick run.
 # Each file is scanned with SELECT min(x), max(x) (forces every value to be decoded) by tarn
 # (tarn_bench, public API, one thread) and DuckDB (node, default threads and threads=1): one warm-up,
 # then best of R runs. Reported: MB/s of decoded data (N x width for fixed-width types, total string

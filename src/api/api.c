@@ -281,12 +281,48 @@ static void stmt_free(tarn_stmt *st)
         for (uint32_t i = 0; i < st->ncols; i++) {
             tn_free(st->cols[i].dense);
             tn_free(st->cols[i].valid);
+            tn_free(st->cols[i].type_name);
         }
     tn_free(st->cols);
     tn_free(st->fail_msg);
     tn_sbuf_free(&st->scratch);
     sq_plan_free(st->plan);
     tn_free(st);
+}
+
+/* SQL spelling of t of any length (tn_type_name's fixed buffers would truncate deep or wide
+ * nested types): nested types are spelled here, recursively; flat ones by tn_type_name. */
+static void type_name_rec(tn_sbuf *sb, tn_type t, int depth)
+{
+    const tn_nested *nt = t.nested;
+    if (!tn_type_is_nested(t) || !nt || depth > 256) {
+        char buf[64];
+        tn_sbuf_puts(sb, tn_type_name(t, buf, sizeof buf));
+        return;
+    }
+    if (t.id == TN_T_LIST && nt->nchildren >= 1) {
+        type_name_rec(sb, nt->children[0], depth + 1);
+        tn_sbuf_puts(sb, "[]");
+    } else if (t.id == TN_T_MAP && nt->nchildren >= 2) {
+        tn_sbuf_puts(sb, "MAP(");
+        type_name_rec(sb, nt->children[0], depth + 1);
+        tn_sbuf_puts(sb, ", ");
+        type_name_rec(sb, nt->children[1], depth + 1);
+        tn_sbuf_putc(sb, ')');
+    } else if (t.id == TN_T_STRUCT) {
+        tn_sbuf_puts(sb, "STRUCT(");
+        for (int i = 0; i < nt->nchildren; i++) {
+            if (i)
+                tn_sbuf_puts(sb, ", ");
+            tn_sbuf_puts(sb, nt->names && nt->names[i] ? nt->names[i] : "");
+            tn_sbuf_putc(sb, ' ');
+            type_name_rec(sb, nt->children[i], depth + 1);
+        }
+        tn_sbuf_putc(sb, ')');
+    } else {
+        char buf[64];
+        tn_sbuf_puts(sb, tn_type_name(t, buf, sizeof buf));
+    }
 }
 
 static int stmt_new(tarn_db *db, sq_plan *plan, tarn_stmt **out)
@@ -310,7 +346,12 @@ static int stmt_new(tarn_db *db, sq_plan *plan, tarn_stmt **out)
         api_col *c = &st->cols[i];
         c->type = plan->types[i];
         c->ttype = map_type(c->type);
-        tn_type_name(c->type, c->type_name, sizeof c->type_name);
+        tn_sbuf sb = TN_SBUF_INIT;
+        type_name_rec(&sb, c->type, 0);
+        if (!(c->type_name = tn_sbuf_take(&sb))) {
+            stmt_free(st);
+            return api_set_err(db, TARN_NOMEM, "out of memory");
+        }
         st->batch.cols[i].type = c->ttype;
     }
     ex_op_set_interrupt(plan->root, &st->interrupt);

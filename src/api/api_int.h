@@ -40,7 +40,7 @@ struct tarn_db {
 typedef struct api_col {
     tn_type type;
     tarn_type ttype;
-    char type_name[64];
+    char *type_name;       /* tn_malloc'd, any length (nested type names can be long) */
     void *dense;           /* rows * width bytes (tarn_string for VARCHAR/BLOB) */
     size_t dense_cap;      /* bytes */
     uint64_t *valid;       /* validity scratch */

@@ -10,7 +10,8 @@
  *         result prints []. Integers, decimals and finite floats are JSON numbers, booleans
  *         true/false, NULL null; NaN and infinities are the strings "nan", "inf", "-inf" (JSON
  *         has no such numbers); everything else (dates, timestamps, text, blobs as their escaped
- *         text) is a JSON string with \" \\ \b \f \n \r \t and \u00XX escapes.
+ *         text) is a JSON string with \" \\ \b \f \n \r \t and \u00XX escapes. LIST, STRUCT and
+ *         MAP values are written as tarn_batch_json renders them (arrays and objects).
  *   line  one "name = value" line per column, names right-aligned, a blank line between rows.
  *   list  values separated by '|', optional header row, NULL as "NULL", no quoting.
  * Tabular modes collect the result first (sh_table_collect):
@@ -302,6 +303,11 @@ static void json_string(sh_buf *b, const char *s, size_t n)
     sh_buf_putc(b, '"');
 }
 
+static bool type_is_nested(tarn_type t)
+{
+    return t == TARN_TYPE_LIST || t == TARN_TYPE_STRUCT || t == TARN_TYPE_MAP;
+}
+
 static void json_value(sh_buf *b, tarn_type t, const char *s, size_t n)
 {
     if (!s) {
@@ -445,8 +451,18 @@ static int render_stream(const sh_out *out, tarn_stmt *st, uint64_t *nrows)
                 sh_buf_putc(&row, '\n');
             for (uint32_t c = 0; c < ncols; c++) {
                 size_t len = 0;
-                const char *s = tarn_batch_text(b, c, r, &len);
                 sh_buf_puts(&row, pre[c]);
+                if (out->mode == SH_MODE_JSON && type_is_nested(types[c])) {
+                    /* already a JSON value (array / object, or null) */
+                    const char *j = tarn_batch_json(b, c, r, &len);
+                    if (!j) {
+                        rc = TARN_NOMEM;
+                        goto done;
+                    }
+                    sh_buf_add(&row, j, len);
+                    continue;
+                }
+                const char *s = tarn_batch_text(b, c, r, &len);
                 if (out->mode == SH_MODE_JSON) {
                     json_value(&row, types[c], s, len);
                 } else {

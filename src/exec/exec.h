@@ -217,6 +217,12 @@ ex_op *op_copy_parquet_create_ex(ex_op *child, const char *const *names, const c
                                  const struct pq_write_options *opts, const uint32_t *partition_cols,
                                  uint32_t npartition_cols, bool per_thread_output);
 
+/* Addition (integ): write through `fs` instead of vfs_default() (e.g. the connection's
+ * base-directory VFS, so relative COPY targets resolve against tarn_open's directory). fs is
+ * borrowed and must outlive the operator. No-op when op is not a COPY_TO_PARQUET operator. */
+struct vfs;
+void op_copy_parquet_set_vfs(ex_op *op, struct vfs *fs);
+
 /* UNNEST (nestedsql): every input row becomes max(len) rows over the LIST/MAP columns cols[0..n)
  * (none when all of them are NULL or empty); those columns are replaced by their element types (a
  * MAP's elements are STRUCT{key, value}) and pad with NULL past a shorter list's end; the other

@@ -4,8 +4,19 @@
  * Invariants: nslots is a power of two and ngroups <= nslots / 2 at all times (capacity is
  * reserved for a whole batch before probing, so a batch never resizes mid-probe and every probe
  * sequence meets an empty slot). Group ids are dense and stable; group storage only grows.
+ *
+ * Nested keys (LIST, STRUCT, MAP). Each batch's values are serialised into canonical byte strings
+ * that are equal exactly when the values are equal under the GROUP BY rules, and the column is
+ * then hashed and verified like a string column (the group keeps the bytes in the arena). The
+ * encoding is driven by the column's fixed type, so it needs no tags: a validity byte (0 NULL,
+ * 1 value) before every value at every level, then fixed-width values in their normalised form
+ * (floats with -0.0 -> 0.0 and one NaN, intervals as their 128-bit span, booleans 0/1), strings
+ * and blobs as a 32-bit length and the bytes, lists and maps as a 32-bit element count and the
+ * elements, structs as their fields in order. The group's value itself is appended to a nested
+ * store vector (one row per group) from which ex_ht_get_keys copies the keys out.
  */
 #include "hashtable.h"
+#include "nested.h"
 #include "op_int.h"
 #include <math.h>
 #include <xxhash.h>
@@ -18,6 +29,16 @@ enum {
     K_STR,      /* tn_str by bytes */
     K_INTERVAL, /* by span */
 };
+
+/* Serialised keys of one nested key column for the current batch, and the groups' values. */
+typedef struct ht_nested {
+    unsigned char *buf;      /* this batch's canonical bytes */
+    size_t len, cap;
+    uint64_t *off;           /* TN_BATCH: byte offset per row */
+    uint32_t *blen;          /* TN_BATCH: byte length per row */
+    tn_str *strs;            /* TN_BATCH: views per row (what hashing and matching read) */
+    tn_vector *store;        /* FLAT, row g = group g's value */
+} ht_nested;
 
 #define HT_NULL_HASH 0x6a09e667f3bcc909ULL
 #define HT_ARENA_BLOCK (256 * 1024)
@@ -52,6 +73,9 @@ struct ex_ht {
     uint8_t *match;
     uint64_t *bits;          /* nkeys * TN_BITMAP_WORDS(TN_BATCH) */
     tn_vview *views;
+    ht_nested **nst;         /* per key column: NULL unless nested */
+    tn_vector *const *curkeys; /* the key vectors of the batch being probed */
+    uint32_t curcount;
 };
 
 static uint8_t key_class(tn_type t)
@@ -71,7 +95,7 @@ ex_ht *ex_ht_new(const tn_type *key_types, uint32_t nkeys)
     if (nkeys == 0 || nkeys > 1024)
         return NULL;
     for (uint32_t c = 0; c < nkeys; c++)
-        if (tn_type_is_nested(key_types[c]) || tn_type_width(key_types[c]) == 0)
+        if (!tn_type_is_nested(key_types[c]) && tn_type_width(key_types[c]) == 0)
             return NULL;
     ex_ht *ht = tn_calloc(1, sizeof *ht);
     if (!ht)
@@ -95,9 +119,10 @@ ex_ht *ex_ht_new(const tn_type *key_types, uint32_t nkeys)
     ht->match = tn_malloc(TN_BATCH);
     ht->bits = tn_malloc((size_t)nkeys * TN_BITMAP_WORDS(TN_BATCH) * 8);
     ht->views = tn_malloc(nkeys * sizeof *ht->views);
+    ht->nst = tn_calloc(nkeys, sizeof *ht->nst);
     if (!ht->types || !ht->klass || !ht->width || !ht->gdata || !ht->gnull || !ht->slots || !ht->hashes ||
         !ht->pos_slot || !ht->pend || !ht->pend2 || !ht->cand || !ht->ins || !ht->cand_gid || !ht->match ||
-        !ht->bits || !ht->views) {
+        !ht->bits || !ht->views || !ht->nst) {
         ex_ht_free(ht);
         return NULL;
     }
@@ -105,6 +130,18 @@ ex_ht *ex_ht_new(const tn_type *key_types, uint32_t nkeys)
         ht->types[c] = key_types[c];
         ht->klass[c] = key_class(key_types[c]);
         ht->width[c] = tn_type_width(key_types[c]);
+        if (tn_type_is_nested(key_types[c])) {
+            /* hashed and matched as the string of its canonical bytes */
+            ht->klass[c] = K_STR;
+            ht->width[c] = sizeof(tn_str);
+            ht_nested *hn = ht->nst[c] = tn_calloc(1, sizeof *hn);
+            if (!hn || !(hn->off = tn_malloc(TN_BATCH * sizeof *hn->off)) ||
+                !(hn->blen = tn_malloc(TN_BATCH * sizeof *hn->blen)) ||
+                !(hn->strs = tn_malloc(TN_BATCH * sizeof *hn->strs)) || !(hn->store = tn_vector_new(key_types[c], 256))) {
+                ex_ht_free(ht);
+                return NULL;
+            }
+        }
     }
     return ht;
 }
@@ -118,7 +155,17 @@ void ex_ht_free(ex_ht *ht)
             tn_free(ht->gdata[c]);
         if (ht->gnull)
             tn_free(ht->gnull[c]);
+        ht_nested *hn = ht->nst ? ht->nst[c] : NULL;
+        if (hn) {
+            tn_free(hn->buf);
+            tn_free(hn->off);
+            tn_free(hn->blen);
+            tn_free(hn->strs);
+            tn_vector_unref(hn->store);
+            tn_free(hn);
+        }
     }
+    tn_free(ht->nst);
     ht_block *b = ht->arena;
     while (b) {
         ht_block *n = b->next;
@@ -235,9 +282,13 @@ static int add_group(ex_ht *ht, uint32_t r, uint64_t h, uint32_t *gid)
         if (!tn_vview_valid(vw, r)) {
             ht->gnull[c][g] = 1;
             memset(d, 0, w);
+            if (ht->nst[c] && ex_nested_append(ht->nst[c]->store, g, ht->curkeys[c], ht->curcount, &r, 1))
+                return TN_NOMEM;
             continue;
         }
         ht->gnull[c][g] = 0;
+        if (ht->nst[c] && ex_nested_append(ht->nst[c]->store, g, ht->curkeys[c], ht->curcount, &r, 1))
+            return TN_NOMEM;
         const unsigned char *s = (const unsigned char *)vw->data + (size_t)tn_vview_index(vw, r) * w;
         memcpy(d, s, w);
         if (ht->klass[c] == K_STR) {
@@ -253,6 +304,141 @@ static int add_group(ex_ht *ht, uint32_t r, uint64_t h, uint32_t *gid)
     ht->ghash[g] = h;
     ht->ngroups = g + 1;
     *gid = g;
+    return TN_OK;
+}
+
+/* ---- nested keys: canonical bytes ---- */
+
+static int nb_reserve(ht_nested *hn, size_t more)
+{
+    if (hn->cap - hn->len >= more)
+        return TN_OK;
+    size_t cap = hn->cap ? hn->cap : 4096;
+    while (cap - hn->len < more) {
+        if (cap > SIZE_MAX / 2)
+            return TN_NOMEM;
+        cap *= 2;
+    }
+    unsigned char *b = tn_realloc(hn->buf, cap);
+    if (!b)
+        return TN_NOMEM;
+    hn->buf = b;
+    hn->cap = cap;
+    return TN_OK;
+}
+
+static int nb_put(ht_nested *hn, const void *p, size_t n)
+{
+    if (nb_reserve(hn, n))
+        return TN_NOMEM;
+    memcpy(hn->buf + hn->len, p, n);
+    hn->len += n;
+    return TN_OK;
+}
+
+/* Append the canonical bytes of logical row r of v (see the file header). */
+static int ser_row(ht_nested *hn, const tn_vector *v, uint32_t r)
+{
+    uint32_t p;
+    bool valid;
+    const tn_vector *ph = ex_nested_phys(v, r, &p, &valid);
+    uint8_t flag = valid ? 1 : 0;
+    if (nb_put(hn, &flag, 1))
+        return TN_NOMEM;
+    if (!valid)
+        return TN_OK;
+    switch ((tn_type_id)v->type.id) {
+    case TN_T_LIST:
+    case TN_T_MAP: {
+        const tn_list_entry *e = (const tn_list_entry *)ph->data + p;
+        if (ph->nchildren < 1 || e->offset > ph->list_size || e->length > ph->list_size - e->offset ||
+            e->length > UINT32_MAX)
+            return TN_MISUSE;
+        uint32_t len = (uint32_t)e->length;
+        if (nb_put(hn, &len, sizeof len))
+            return TN_NOMEM;
+        for (uint32_t i = 0; i < len; i++) {
+            int rc = ser_row(hn, ph->children[0], (uint32_t)e->offset + i);
+            if (rc)
+                return rc;
+        }
+        return TN_OK;
+    }
+    case TN_T_STRUCT:
+        for (uint32_t f = 0; f < ph->nchildren; f++) {
+            int rc = ser_row(hn, ph->children[f], p);
+            if (rc)
+                return rc;
+        }
+        return TN_OK;
+    case TN_T_VARCHAR:
+    case TN_T_BLOB: {
+        const tn_str *st = (const tn_str *)ph->data + p;
+        return nb_put(hn, &st->len, sizeof st->len) || nb_put(hn, tn_str_data(st), st->len) ? TN_NOMEM : TN_OK;
+    }
+    case TN_T_FLOAT: {
+        float x = ((const float *)ph->data)[p];
+        if (x == 0.0f)
+            x = 0.0f;
+        else if (isnan(x))
+            x = NAN;
+        return nb_put(hn, &x, sizeof x);
+    }
+    case TN_T_DOUBLE: {
+        double x = ((const double *)ph->data)[p];
+        if (x == 0.0)
+            x = 0.0;
+        else if (isnan(x))
+            x = NAN;
+        return nb_put(hn, &x, sizeof x);
+    }
+    case TN_T_INTERVAL: {
+        const tn_interval *iv = (const tn_interval *)ph->data + p;
+        tn_i128 span = ((tn_i128)iv->months * 30 + iv->days) * (tn_i128)86400000000LL + iv->micros;
+        return nb_put(hn, &span, sizeof span);
+    }
+    case TN_T_BOOL: {
+        uint8_t b = ((const uint8_t *)ph->data)[p] != 0;
+        return nb_put(hn, &b, 1);
+    }
+    default: {
+        size_t w = tn_type_width(v->type);
+        return nb_put(hn, (const unsigned char *)ph->data + (size_t)p * w, w);
+    }
+    }
+}
+
+/* Serialise the active rows of nested key column c and point its view at the byte strings. */
+static int nested_view(ex_ht *ht, uint32_t c, const tn_vector *v, const uint32_t *sel, uint32_t n, tn_err *err)
+{
+    ht_nested *hn = ht->nst[c];
+    uint64_t *bits = ht->bits + (size_t)c * TN_BITMAP_WORDS(TN_BATCH);
+    memset(bits, 0xff, TN_BITMAP_WORDS(TN_BATCH) * 8);
+    hn->len = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t r = EX_OPROW(sel, k), p;
+        bool valid;
+        ex_nested_phys(v, r, &p, &valid);
+        hn->off[r] = hn->len;
+        hn->blen[r] = 0;
+        if (!valid) {
+            tn_bit_clear(bits, r);
+            continue;
+        }
+        int rc = ser_row(hn, v, r);
+        if (rc == TN_MISUSE)
+            return tn_err_set(err, rc, "hash table key %u: inconsistent nested vector", c);
+        if (rc || hn->len - hn->off[r] > UINT32_MAX)
+            return tn_err_set(err, TN_NOMEM, "out of memory (nested group keys)");
+        hn->blen[r] = (uint32_t)(hn->len - hn->off[r]);
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t r = EX_OPROW(sel, k);
+        hn->strs[r] = tn_str_make((const char *)hn->buf + hn->off[r], hn->blen[r]);
+    }
+    ht->views[c].data = hn->strs;
+    ht->views[c].idx = NULL;
+    ht->views[c].validity = bits;
     return TN_OK;
 }
 
@@ -400,10 +586,20 @@ int ex_ht_find_or_insert(ex_ht *ht, tn_vector *const *keys, uint32_t count, cons
         if (resize_slots(ht, ns))
             return tn_err_set(err, TN_NOMEM, "out of memory (hash table of %llu slots)", (unsigned long long)ns);
     }
+    ht->curkeys = keys;
+    ht->curcount = count;
     for (uint32_t c = 0; c < ht->nkeys; c++) {
         if (!tn_type_equal(keys[c]->type, ht->types[c]) && keys[c]->type.id != ht->types[c].id)
             return tn_err_set(err, TN_MISUSE, "hash table key %u has the wrong type", c);
-        ex_view_resolve(keys[c], count, &ht->views[c], ht->bits + (size_t)c * TN_BITMAP_WORDS(TN_BATCH));
+        if (ht->nst[c]) {
+            if (!tn_type_equal(keys[c]->type, ht->types[c]))
+                return tn_err_set(err, TN_MISUSE, "hash table key %u has the wrong type", c);
+            int rc = nested_view(ht, c, keys[c], sel, n, err);
+            if (rc)
+                return rc;
+        } else {
+            ex_view_resolve(keys[c], count, &ht->views[c], ht->bits + (size_t)c * TN_BITMAP_WORDS(TN_BATCH));
+        }
         hash_column(ht, c, sel, n, c == 0);
     }
     uint64_t *slots = ht->slots;
@@ -494,6 +690,8 @@ int ex_ht_find_or_insert(ex_ht *ht, tn_vector *const *keys, uint32_t count, cons
 int ex_ht_get_keys(const ex_ht *ht, uint32_t col, uint32_t start, uint32_t n, tn_vector *out)
 {
     tn_vector_reset(out);
+    if (ht->nst[col])
+        return ex_nested_slice(out, ht->nst[col]->store, start, n);
     if (tn_vector_reserve(out, n ? n : 1))
         return TN_NOMEM;
     size_t w = ht->width[col];

@@ -17,7 +17,9 @@
  *
  * Key semantics (SQL GROUP BY / DISTINCT): NULLs are equal to each other (one NULL group);
  * floats group -0.0 with 0.0 and every NaN together; intervals group by their span (PostgreSQL:
- * '1 month' = '30 days'); strings and blobs by bytes. Every flat type is supported.
+ * '1 month' = '30 days'); strings and blobs by bytes. Every flat type is supported, and nested
+ * types (LIST, STRUCT, MAP) compare as whole values under the same rules at every level (NULL
+ * elements equal to each other), through a canonical serialisation (hashtable.c).
  *
  * Thread-safety: none; one table per thread (a parallel aggregate merges local tables).
  */
@@ -28,8 +30,8 @@
 
 typedef struct ex_ht ex_ht;
 
-/* New empty table for nkeys key columns of the given (flat) types (copied). NULL on OOM or
- * nkeys == 0 or an unsupported (nested) type. Free with ex_ht_free. */
+/* New empty table for nkeys key columns of the given types (copied). NULL on OOM or nkeys == 0.
+ * Free with ex_ht_free. */
 ex_ht *ex_ht_new(const tn_type *key_types, uint32_t nkeys);
 void ex_ht_free(ex_ht *ht); /* NULL-safe */
 uint32_t ex_ht_count(const ex_ht *ht);
@@ -45,7 +47,8 @@ int ex_ht_find_or_insert(ex_ht *ht, tn_vector *const *keys, uint32_t count, cons
                          uint32_t *gids, uint32_t *new_pos, uint32_t *nnew, tn_err *err);
 
 /* Write key column `col` of groups [start, start+n) into out (reset here, FLAT, rows 0..n).
- * String views point into the table's arena (valid while the table lives). TN_OK / TN_NOMEM. */
+ * String views point into the table's arena or storage (valid while the table lives).
+ * TN_OK / TN_NOMEM. */
 int ex_ht_get_keys(const ex_ht *ht, uint32_t col, uint32_t start, uint32_t n, tn_vector *out);
 
 #endif

@@ -94,6 +94,7 @@ typedef struct op_copy_parquet {
     uint32_t nnames;
     char *path;              /* owned */
     pq_write_options opts;   /* deep copy, owned */
+    vfs *fs;                 /* where files go (vfs_default() unless op_copy_parquet_set_vfs) */
     uint32_t *pcols;         /* partition column indexes (owned) */
     uint32_t npcols;
     bool per_thread;
@@ -271,7 +272,7 @@ static int part_open(op_copy_parquet *cp, cp_part *p, tn_err *err)
         if ((rc = part_close(cp, lru, err)) != TN_OK)
             return rc;
     }
-    vfs *fs = vfs_default();
+    vfs *fs = cp->fs;
     if (p->next_file == 0 && fs->mkdirs && (rc = fs->mkdirs(fs, p->dir, err)) != TN_OK)
         return tn_err_prefix(err, rc, "COPY: cannot create directory \"%s\": ", p->dir);
     tn_sbuf_clear(&cp->sb);
@@ -535,7 +536,7 @@ done:
 /* Create the target directory, or check that it may be written into. */
 static int prepare_dir(op_copy_parquet *cp, tn_err *err)
 {
-    vfs *fs = vfs_default();
+    vfs *fs = cp->fs;
     int kind = 0, rc;
     if (!fs->stat || !fs->mkdirs || !fs->list)
         return tn_err_set(err, TN_NOTSUP, "the %s file system cannot create directories", fs->name);
@@ -571,7 +572,7 @@ static void run_cleanup(op_copy_parquet *cp, bool failed)
     tn_free(cp->parts);
     cp->parts = NULL;
     cp->nparts = cp->parts_cap = cp->nopen = 0;
-    vfs *fs = vfs_default();
+    vfs *fs = cp->fs;
     for (uint32_t i = 0; i < cp->nfiles; i++) {
         if (failed && fs->remove)
             fs->remove(fs, cp->files[i], NULL);
@@ -687,7 +688,7 @@ static int copy_run(op_copy_parquet *cp, uint64_t *rows, tn_err *err)
     }
     ex_op *child = cp->base.child[0];
     pq_writer *w = NULL;
-    int rc = pq_writer_open(vfs_default(), cp->path, child->ncols, (const char *const *)cp->names, child->types,
+    int rc = pq_writer_open(cp->fs, cp->path, child->ncols, (const char *const *)cp->names, child->types,
                             &cp->opts, &w, err);
     if (rc)
         return rc;
@@ -789,6 +790,7 @@ ex_op *op_copy_parquet_create_ex(ex_op *child, const char *const *names, const c
     }
     cp->base.child[0] = child;
     cp->base.nchild = 1;
+    cp->fs = vfs_default();
     pq_write_options_default(&cp->opts);
     if (opts && pq_write_options_copy(&cp->opts, opts, NULL) != TN_OK)
         goto nomem;
@@ -823,6 +825,12 @@ ex_op *op_copy_parquet_create_ex(ex_op *child, const char *const *names, const c
 nomem:
     ex_op_free(&cp->base);
     return NULL;
+}
+
+void op_copy_parquet_set_vfs(ex_op *op, struct vfs *fs)
+{
+    if (op && fs && op->vt == &copy_vt)
+        ((op_copy_parquet *)op)->fs = fs;
 }
 
 ex_op *op_copy_parquet_create(ex_op *child, const char *const *names, const char *path,

@@ -245,7 +245,7 @@ ex_op *op_hashagg_create(ex_op *child, ex_expr **groups, uint32_t ngroups, ex_ag
     if (!types)
         goto fail;
     for (uint32_t i = 0; i < ngroups; i++) {
-        if (!groups[i] || tn_type_is_nested(groups[i]->type))
+        if (!groups[i])
             goto fail;
         types[i] = groups[i]->type;
     }

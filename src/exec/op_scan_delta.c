@@ -507,7 +507,7 @@ static const tn_value *task_const(const delta_scan *s, const ex_delta_task *t, u
                              : tn_value_null(tn_type_timestamp(TN_UNIT_US, true));
         return tmp;
     case EX_DCOL_CHANGE_TYPE:
-        return t->change != EX_DCHANGE_FROM_FILE && t->change < EX_DCHANGE_FROM_FILE ? &s->change_vals[t->change] : NULL;
+        return t->change < EX_DCHANGE_FROM_FILE ? &s->change_vals[t->change] : NULL;
     default: return NULL;
     }
 }
@@ -655,7 +655,8 @@ static int plan_column(delta_scan *s, uint32_t j, tn_err *err)
     }
     const pq_schema_node *node = pq_file_field(s->pf, (uint32_t)fi);
     if (!node->supported)
-        return tn_err_set(err, TN_NOTSUP, "%s: file \"%s\": column \"%s\" cannot be read: %s", src->label, t->path, cname,
+        return tn_err_set(err, TN_NOTSUP, "%s: file \"%s\": column \"%s\" cannot be read: %s", src->label, t->path,
+                          cname,
                           node->unsupported_reason ? node->unsupported_reason : "unsupported type");
     cs->kind = CS_READ;
     cs->field = (uint32_t)fi;
@@ -666,7 +667,8 @@ static int plan_column(delta_scan *s, uint32_t j, tn_err *err)
         return nomem(err);
     if (rc) {
         char a[256], b[256];
-        return tn_err_set(err, TN_CORRUPT, "%s: file \"%s\": column \"%s\" is stored as %s, which cannot be read as the "
+        return tn_err_set(err, TN_CORRUPT,
+                          "%s: file \"%s\": column \"%s\" is stored as %s, which cannot be read as the "
                           "table type %s (%s)", src->label, t->path, cname, tn_type_name(node->type, a, sizeof a),
                           tn_type_name(src->types[c], b, sizeof b), why ? why : "incompatible nested fields");
     }
@@ -691,7 +693,8 @@ static int plan_file_preds(delta_scan *s, tn_err *err)
         if (fi < 0)
             continue;
         const pq_schema_node *node = pq_file_field(s->pf, (uint32_t)fi);
-        if (!node->supported || tn_type_is_nested(node->type) || !tn_type_equal(node->type, src->types[s->preds[i].field]))
+        if (!node->supported || tn_type_is_nested(node->type) ||
+            !tn_type_equal(node->type, src->types[s->preds[i].field]))
             continue;
         s->fpreds[s->nfpreds] = s->preds[i];
         s->fpreds[s->nfpreds].field = (uint32_t)fi;
@@ -741,7 +744,8 @@ static int start_file(delta_scan *s, bool *got, tn_err *err)
         s->stats.dvs_loaded++;
     }
     if (s->dv && dlt_dv_max(s->dv) >= (uint64_t)TN_MAX(pq_file_num_rows(s->pf), 0) && dlt_dv_cardinality(s->dv) > 0) {
-        rc = tn_err_set(err, TN_CORRUPT, "%s: the deletion vector of \"%s\" deletes row %llu, but the file has %lld rows",
+        rc = tn_err_set(err, TN_CORRUPT,
+                        "%s: the deletion vector of \"%s\" deletes row %llu, but the file has %lld rows",
                         src->label, s->task->path, (unsigned long long)dlt_dv_max(s->dv),
                         (long long)pq_file_num_rows(s->pf));
         goto fail;
@@ -1139,7 +1143,8 @@ static void scan_explain(const ex_op *op, tn_sbuf *out)
     if (ndv)
         tn_sbuf_printf(out, "; deletion vectors: %llu", (unsigned long long)ndv);
     if (s->started)
-        tn_sbuf_printf(out, "; files read: %llu; row groups: %llu total, %llu skipped by statistics, %llu by page index; "
+        tn_sbuf_printf(out,
+                       "; files read: %llu; row groups: %llu total, %llu skipped by statistics, %llu by page index; "
                        "rows decoded: %llu, deleted by deletion vectors: %llu",
                        (unsigned long long)st->files_read, (unsigned long long)st->row_groups_total,
                        (unsigned long long)st->row_groups_skipped, (unsigned long long)st->row_groups_skipped_pages,

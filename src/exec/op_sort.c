@@ -418,7 +418,8 @@ ex_op *op_sort_create(ex_op *child, ex_sort_key *keys, uint32_t nkeys)
     if (!child || (nkeys && !keys))
         goto fail;
     for (uint32_t k = 0; k < nkeys; k++)
-        if (!keys[k].expr || (!ex_cmp_for_type(keys[k].expr->type) && !tn_type_is_nested(keys[k].expr->type)))
+        if (!keys[k].expr ||
+            (!ex_cmp_for_type(keys[k].expr->type) && !(tn_type_is_nested(keys[k].expr->type) && keys[k].expr->type.nested)))
             goto fail;
     op_sort *s = ex_op_alloc(sizeof *s, &sort_vt, child->ncols, child->types);
     if (!s)

@@ -482,7 +482,8 @@ ex_op *op_topn_create(ex_op *child, ex_sort_key *keys, uint32_t nkeys, uint64_t 
     if (!child || (nkeys && !keys))
         goto fail;
     for (uint32_t k = 0; k < nkeys; k++)
-        if (!keys[k].expr || (!ex_cmp_for_type(keys[k].expr->type) && !tn_type_is_nested(keys[k].expr->type)))
+        if (!keys[k].expr ||
+            (!ex_cmp_for_type(keys[k].expr->type) && !(tn_type_is_nested(keys[k].expr->type) && keys[k].expr->type.nested)))
             goto fail;
     for (uint32_t i = 0; i < child->ncols; i++)
         if (!tn_type_is_nested(child->types[i]) && tn_type_width(child->types[i]) == 0)

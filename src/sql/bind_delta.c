@@ -168,6 +168,15 @@ int sq_bind_delta_path(sq_binder *b, const sq_source *s, const char *path, const
                              s->version_as_of ? "VERSION" : "TIMESTAMP");
     }
     if (!ex_delta_is_table(env_fs(b), path)) {
+        int kind = 0;
+        uint64_t size = 0;
+        tn_err e = TN_ERR_INIT;
+        vfs *fs = env_fs(b);
+        if (!travel && !strpbrk(path, "*?[") && fs->stat(fs, path, &kind, &size, &e) == TN_OK && kind == 2) {
+            *handled = true;
+            return sq_bind_error(b, TN_NOTSUP, s->pos, "\"%s\" is a directory but not a Delta table (it has no "
+                                 "_delta_log); to read the Parquet files in it use '%s/*.parquet'", path, path);
+        }
         if (!travel)
             return TN_OK;
         *handled = true;
@@ -199,7 +208,7 @@ static int path_arg(sq_binder *b, const sq_expr *f, const char **path)
 static int bind_delta_scan(sq_binder *b, const sq_source *s, sq_bound *out)
 {
     const sq_expr *f = s->func;
-    const char *path;
+    const char *path = NULL;
     int rc = path_arg(b, f, &path);
     if (rc)
         return rc;
@@ -272,7 +281,7 @@ static int change_bound(sq_binder *b, const char *path, const sq_expr *e, bool i
 static int bind_table_changes(sq_binder *b, const sq_source *s, sq_bound *out)
 {
     const sq_expr *f = s->func;
-    const char *path;
+    const char *path = NULL;
     int rc = path_arg(b, f, &path);
     if (rc)
         return rc;
@@ -295,7 +304,7 @@ static int bind_table_changes(sq_binder *b, const sq_source *s, sq_bound *out)
 static int bind_meta(sq_binder *b, const sq_source *s, bool history, sq_bound *out)
 {
     const sq_expr *f = s->func;
-    const char *path;
+    const char *path = NULL;
     int rc = path_arg(b, f, &path);
     if (rc)
         return rc;

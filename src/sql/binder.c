@@ -18,8 +18,8 @@
  * sq_bound.unnests and the calls become placeholder columns, see binder_nested.c); with any, ORDER
  * BY refers to the output like with DISTINCT (the sort runs after the rows are expanded). FROM
  * unnest(list) is a source of its own (column "unnest"); parquet_metadata/parquet_schema/
- * parquet_kv_metadata are table functions (tf_parquet.c). GROUP BY, DISTINCT and ORDER BY keys of
- * nested types are rejected with a clear error (the hash table and the sort compare flat values).
+ * parquet_kv_metadata are table functions (tf_parquet.c). GROUP BY, DISTINCT and ORDER BY keys may
+ * be nested values (the hash table and the sort compare them as whole values, DuckDB's order).
  */
 #include "sql_int.h"
 #include "token.h"
@@ -645,12 +645,6 @@ static int bind_order(sq_binder *b, const sq_select *sel, const sel_item *items,
                 e = ex_expr_copy(out->proj[k]);
             if (!e)
                 return nomem(b);
-            if (tn_type_is_nested(e->type)) {
-                char tb[256];
-                tn_type_name(e->type, tb, sizeof tb);
-                ex_expr_free(e);
-                return sq_bind_error(b, TN_NOTSUP, o->expr->pos, "ORDER BY on nested types (%s) is not supported", tb);
-            }
             if ((rc = add_key(b, out, &cap, e, o)))
                 return rc;
             continue;
@@ -674,12 +668,6 @@ static int bind_order(sq_binder *b, const sq_select *sel, const sel_item *items,
                                                    : "with UNNEST in the select list, ORDER BY expressions must appear in the select list");
             if (!(e = ex_expr_colref((uint32_t)j, t)))
                 return nomem(b);
-        }
-        if (tn_type_is_nested(e->type)) {
-            char tb[256];
-            tn_type_name(e->type, tb, sizeof tb);
-            ex_expr_free(e);
-            return sq_bind_error(b, TN_NOTSUP, o->expr->pos, "ORDER BY on nested types (%s) is not supported", tb);
         }
         if ((rc = add_key(b, out, &cap, e, o)))
             return rc;
@@ -718,12 +706,6 @@ static int bind_groups(sq_binder *b, const sq_select *sel, const sel_item *items
         }
         if (rc)
             return rc;
-        if (tn_type_is_nested(e->type)) {
-            char tb[256];
-            tn_type_name(e->type, tb, sizeof tb);
-            ex_expr_free(e);
-            return sq_bind_error(b, TN_NOTSUP, ge->pos, "GROUP BY on nested types (%s) is not supported", tb);
-        }
         out->groups[out->ngroups++] = e;
     }
     return TN_OK;
@@ -788,13 +770,6 @@ int sq_bind_select(sq_binder *b, const sq_select *sel, sq_bound *out)
             if ((rc = post_agg(b, &c.unnests[k], out->groups, out->ngroups, &out->scope, items[i].ast,
                                items[i].ast ? items[i].ast->pos : sel->pos)))
                 goto done;
-        if (out->distinct && tn_type_is_nested(out->proj[i]->type)) {
-            char tb[256];
-            tn_type_name(out->proj[i]->type, tb, sizeof tb);
-            rc = sq_bind_error(b, TN_NOTSUP, items[i].ast ? items[i].ast->pos : sel->pos,
-                               "SELECT DISTINCT on nested types (%s) is not supported", tb);
-            goto done;
-        }
     }
     c.allow_unnest = false;
     out->unnests = c.unnests;

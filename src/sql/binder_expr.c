@@ -616,6 +616,9 @@ static int call_function(sq_bctx *c, const char *name, int op, ex_expr **args, u
             goto done;
         }
     }
+    /* result types that depend on constant arguments, e.g. round(DECIMAL, 2) -> scale 2 */
+    e->fn = ex_func_specialize(fn, e->args, e->nargs);
+    e->type = e->fn->ret;
     *out = e;
     e = NULL;
 done:
@@ -739,25 +742,56 @@ int sq_bind_condition(sq_bctx *c, const sq_expr *e, ex_expr **out)
     return bind_bool(c, e, c->clause, out);
 }
 
-/* AND/OR chains become one n-ary node. */
+/* The left spine of a left-leaning chain of binary nodes accepted by `in` (a + b + c parses as
+ * ((a + b) + c)): spine[0] = e, spine[i+1] = spine[i]->args[0], *n nodes. *spine is `small` when
+ * the chain fits, else tn_malloc'd (the caller frees it when it differs from small). Chains
+ * thousands of operators long are bound with this loop instead of one recursion per operator. */
+static int chain_spine(sq_binder *b, const sq_expr *e, bool (*in)(const sq_expr *, int), int op,
+                       const sq_expr **small, uint32_t nsmall, const sq_expr ***spine, uint32_t *n)
+{
+    uint32_t k = 0;
+    for (const sq_expr *x = e; in(x, op); x = x->args[0])
+        k++;
+    const sq_expr **sp = small;
+    if (k > nsmall && !(sp = tn_malloc((size_t)k * sizeof *sp)))
+        return nomem(b);
+    k = 0;
+    for (const sq_expr *x = e; in(x, op); x = x->args[0])
+        sp[k++] = x;
+    *spine = sp;
+    *n = k;
+    return TN_OK;
+}
+
+static bool is_conj(const sq_expr *x, int op) { return x->kind == SQ_E_BINARY && x->op == op && x->nargs == 2; }
+
+/* AND/OR chains become one n-ary node (operands in written order). */
 static int collect_conj(sq_bctx *c, const sq_expr *e, int op, ex_expr *node)
 {
-    for (uint32_t i = 0; i < 2; i++) {
-        const sq_expr *a = e->args[i];
-        if (a->kind == SQ_E_BINARY && a->op == op) {
-            int rc = collect_conj(c, a, op, node);
-            if (rc)
-                return rc;
-            continue;
+    const sq_expr *small[32], **spine;
+    uint32_t n;
+    int rc = chain_spine(c->b, e, is_conj, op, small, 32, &spine, &n);
+    if (rc)
+        return rc;
+    /* operands: the leftmost one, then the right operand of each node from the bottom up; a
+     * right operand that is itself a chain of op (parenthesised) is flattened recursively */
+    for (uint32_t i = n; i-- > 0 && !rc;) {
+        for (uint32_t side = (i == n - 1 ? 0 : 1); side < 2 && !rc; side++) {
+            const sq_expr *a = spine[i]->args[side];
+            if (is_conj(a, op)) {
+                rc = collect_conj(c, a, op, node);
+                continue;
+            }
+            ex_expr *x;
+            if ((rc = bind_bool(c, a, op == SQ_OP_AND ? "AND" : "OR", &x)))
+                break;
+            if (ex_expr_add_arg(node, x) != TN_OK)
+                rc = nomem(c->b);
         }
-        ex_expr *x;
-        int rc = bind_bool(c, a, op == SQ_OP_AND ? "AND" : "OR", &x);
-        if (rc)
-            return rc;
-        if (ex_expr_add_arg(node, x) != TN_OK)
-            return nomem(c->b);
     }
-    return TN_OK;
+    if (spine != small)
+        tn_free((void *)spine);
+    return rc;
 }
 
 /* ======================= compound forms ======================= */
@@ -1281,12 +1315,6 @@ static int bind_aggregate(sq_bctx *c, const sq_expr *e, int kind, ex_expr **out)
             return rc;
     }
     tn_type argt = ag.arg ? ag.arg->type : tn_type_make(TN_T_NULL);
-    if (ag.distinct && tn_type_is_nested(argt)) { /* the distinct set hashes flat values only */
-        char tb[256];
-        ex_expr_free(ag.arg);
-        return sq_bind_error(b, TN_NOTSUP, e->pos, "%s(DISTINCT ...) on nested types (%s) is not supported", e->str,
-                             tname(argt, tb, sizeof tb));
-    }
     int rc = ex_agg_result_type(ag.kind, argt, &ag.type, b->err);
     if (rc) {
         ex_expr_free(ag.arg);
@@ -1374,6 +1402,42 @@ static int bind_func(sq_bctx *c, const sq_expr *e, ex_expr **out)
     return rc;
 }
 
+static bool is_arith(const sq_expr *x, int op)
+{
+    TN_UNUSED(op);
+    return x->kind == SQ_E_BINARY && x->op != SQ_OP_AND && x->op != SQ_OP_OR && x->nargs == 2;
+}
+
+/* Binary operators other than AND/OR, left operand first. A left-leaning chain (1 + 2 + 3 ...)
+ * is bound bottom-up in a loop over its left spine, so its length costs no stack. */
+static int bind_binary_chain(sq_bctx *c, const sq_expr *e, ex_expr **out)
+{
+    const sq_expr *small[32], **spine;
+    uint32_t n;
+    int rc = chain_spine(c->b, e, is_arith, 0, small, 32, &spine, &n);
+    if (rc)
+        return rc;
+    ex_expr *l = NULL;
+    rc = sq_bind_expr(c, spine[n - 1]->args[0], &l);
+    for (uint32_t i = n; i-- > 0 && !rc;) {
+        const sq_expr *x = spine[i];
+        ex_expr *r = NULL;
+        if ((rc = sq_bind_expr(c, x->args[1], &r))) {
+            ex_expr_free(l);
+            l = NULL;
+            break;
+        }
+        rc = binary_op(c, x->op, l, x->args[0], r, x->args[1], x->pos, &l); /* consumes l and r */
+        if (rc)
+            l = NULL;
+    }
+    if (spine != small)
+        tn_free((void *)spine);
+    if (!rc)
+        *out = l;
+    return rc;
+}
+
 int sq_bind_expr(sq_bctx *c, const sq_expr *e, ex_expr **out)
 {
     sq_binder *b = c->b;
@@ -1422,11 +1486,7 @@ int sq_bind_expr(sq_bctx *c, const sq_expr *e, ex_expr **out)
             *out = node;
             return TN_OK;
         }
-        ex_expr *l, *r;
-        int rc = bind_pair(c, e->args[0], e->args[1], &l, &r);
-        if (rc)
-            return rc;
-        return binary_op(c, e->op, l, e->args[0], r, e->args[1], e->pos, out);
+        return bind_binary_chain(c, e, out);
     }
     case SQ_E_IS: return bind_is(c, e, out);
     case SQ_E_BETWEEN: return bind_between(c, e, out);

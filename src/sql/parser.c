@@ -648,6 +648,44 @@ int sqp_select(sq_parser *p, sq_select **out)
 
 /* ---- statements ---- */
 
+/* At '(' of a COPY option value: is it a list of names/strings ("(a, 'b')"), not an expression? */
+static bool copy_list_ahead(const sq_parser *p)
+{
+    const sq_token *t = sqp_peek_at(p, 1), *n = sqp_peek_at(p, 2);
+    return (sqp_tok_is_name(t) || t->kind == SQ_TK_STRING || t->kind == SQ_TK_ESTRING) &&
+           (n->kind == SQ_TK_COMMA || n->kind == SQ_TK_RPAREN);
+}
+
+/* '(' item, ... ')' with names or strings as items -> an SQ_E_ARRAY of string constants. */
+static int parse_copy_list(sq_parser *p, sq_expr **out)
+{
+    sq_expr *e = sq_expr_new(p->a, SQ_E_ARRAY, sqp_peek(p)->off);
+    if (!e)
+        return sqp_nomem(p);
+    sqp_advance(p); /* ( */
+    for (;;) {
+        const sq_token *t = sqp_peek(p);
+        if (!sqp_tok_is_name(t) && t->kind != SQ_TK_STRING && t->kind != SQ_TK_ESTRING)
+            return sqp_syntax(p);
+        sq_expr *it = sq_expr_new(p->a, SQ_E_CONST, t->off);
+        if (!it)
+            return sqp_nomem(p);
+        it->lit = SQ_LIT_STRING;
+        int rc = sqp_token_text(p, t, &it->str, &it->slen);
+        if (rc)
+            return rc;
+        if (sq_expr_push(p->a, e, it))
+            return sqp_nomem(p);
+        sqp_advance(p);
+        if (sqp_accept(p, SQ_TK_RPAREN))
+            break;
+        if ((rc = sqp_expect(p, SQ_TK_COMMA)))
+            return rc;
+    }
+    *out = e;
+    return TN_OK;
+}
+
 static int parse_copy(sq_parser *p, sq_stmt *st)
 {
     int rc;
@@ -699,6 +737,10 @@ static int parse_copy(sq_parser *p, sq_stmt *st)
             if ((rc = sqp_token_text(p, t, &o->value->str, &o->value->slen)))
                 return rc;
             sqp_advance(p);
+        } else if (sqp_is(p, SQ_TK_LPAREN) && copy_list_ahead(p)) {
+            /* a list of names: PARTITION_BY (a, b), BLOOM_FILTER_COLUMNS (x, "y") */
+            if ((rc = parse_copy_list(p, &o->value)))
+                return rc;
         } else if (!sqp_is(p, SQ_TK_COMMA) && !sqp_is(p, SQ_TK_RPAREN)) {
             if ((rc = sqp_expr(p, 0, &o->value)))
                 return rc;

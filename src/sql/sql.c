@@ -10,9 +10,12 @@
  *                              groups and how many of them the statistics prune
  *   DESCRIBE source | SELECT   DuckDB's layout: column_name, column_type, null ("YES"), key,
  *                              default, extra (NULL), all VARCHAR
- *   COPY (SELECT ...) TO 'p' [WITH] [(FORMAT parquet, COMPRESSION c, COMPRESSION_LEVEL n,
- *        ROW_GROUP_SIZE n, ROW_GROUP_SIZE_BYTES n|'128MB')]   and COPY source TO ...:
- *                              COPY_TO_PARQUET over the query, yielding BIGINT "Count"
+ *   COPY (SELECT ...) TO 'p' [WITH] [(option value, ...)]   and COPY source TO ...:
+ *                              COPY_TO_PARQUET over the query, yielding BIGINT "Count"; every
+ *                              option is parsed by pq_write_options_set (writer.h: FORMAT,
+ *                              COMPRESSION, PARQUET_VERSION, PARTITION_BY (a, b),
+ *                              BLOOM_FILTER_COLUMNS (a, b), KV_METADATA {k: 'v'}, ...); relative
+ *                              targets resolve through the connection's VFS (base directory)
  *   SET / PRAGMA / SHOW        TN_NOTSUP
  * The statement's AST lives in an arena freed before sq_prepare returns; Parquet sources opened
  * while binding stay in the plan (priv) because the scans borrow them.
@@ -198,122 +201,134 @@ done:
 
 /* ======================= COPY ======================= */
 
-static int opt_string(sq_binder *b, const sq_copy_option *o, const char **out)
+/* A list option's items (PARTITION_BY (a, b), ['a', 'b']) as the setter's comma-separated text;
+ * TN_OK with *text NULL when e is not such a list. Items cannot contain ',' (the setter splits on
+ * it). */
+static int copy_list_text(sq_binder *b, const sq_copy_option *opt, char **text)
 {
-    const sq_expr *v = o->value;
-    if (!v)
-        return sq_bind_error(b, TN_ERROR, o->pos, "COPY option %s requires a value", o->name);
-    if (v->kind == SQ_E_CONST && v->lit == SQ_LIT_STRING) {
-        *out = v->str;
+    const sq_expr *e = opt->value;
+    *text = NULL;
+    if (!e || e->kind != SQ_E_ARRAY)
         return TN_OK;
+    tn_sbuf sb = TN_SBUF_INIT;
+    for (uint32_t i = 0; i < e->nargs; i++) {
+        const sq_expr *it = e->args[i];
+        if (it->kind != SQ_E_CONST || it->lit != SQ_LIT_STRING) {
+            tn_sbuf_free(&sb);
+            return sq_bind_error(b, TN_ERROR, it->pos, "COPY option %s expects a list of names", opt->name);
+        }
+        if (memchr(it->str, ',', it->slen) || it->slen == 0) {
+            tn_sbuf_free(&sb);
+            return sq_bind_error(b, TN_ERROR, it->pos, "COPY option %s: invalid name \"%s\"", opt->name, it->str);
+        }
+        if (i)
+            tn_sbuf_puts(&sb, ", ");
+        tn_sbuf_append(&sb, it->str, it->slen);
     }
-    return sq_bind_error(b, TN_ERROR, v->pos, "COPY option %s expects a name or a string", o->name);
-}
-
-static int opt_int(sq_binder *b, const sq_copy_option *o, int64_t *out)
-{
-    if (!o->value)
-        return sq_bind_error(b, TN_ERROR, o->pos, "COPY option %s requires a value", o->name);
-    tn_value v, iv;
-    memset(&v, 0, sizeof v);
-    memset(&iv, 0, sizeof iv);
-    int rc = sq_bind_constant(b, o->value, o->name, &v);
-    if (rc)
-        return rc;
-    if (v.is_null || ex_cast_value(&v, tn_type_make(TN_T_INT64), &iv, NULL) != TN_OK) {
-        tn_value_free(&v);
-        return sq_bind_error(b, TN_ERROR, o->value->pos, "COPY option %s expects an integer", o->name);
-    }
-    tn_value_free(&v);
-    *out = iv.v.i64;
+    char *t = sq_arena_strndup(b->a, tn_sbuf_str(&sb), sb.len);
+    bool oom = sb.oom;
+    tn_sbuf_free(&sb);
+    if (oom || !t)
+        return sq_bind_error(b, TN_NOMEM, opt->pos, "out of memory");
+    *text = t;
     return TN_OK;
 }
 
-/* "134217728", "128MB", "1 GiB" -> bytes. */
-static bool parse_size(const char *s, uint64_t *out)
+/* KV_METADATA {key: value, ...}: the pairs go straight into the options (so values may hold any
+ * character); the arrays live in the statement's arena, and the COPY operator deep-copies the
+ * options when it is created. Non-text values are cast to VARCHAR; NULL means "no value". */
+static int copy_kv_struct(sq_binder *b, const sq_copy_option *opt, pq_write_options *o)
 {
-    char *end;
-    while (*s == ' ')
-        s++;
-    if (*s < '0' || *s > '9')
-        return false;
-    unsigned long long v = strtoull(s, &end, 10);
-    while (*end == ' ')
-        end++;
-    static const struct { const char *u; uint64_t m; } units[] = {
-        {"", 1},
-        {"B", 1},
-        {"KB", 1000ull},
-        {"MB", 1000000ull},
-        {"GB", 1000000000ull},
-        {"TB", 1000000000000ull},
-        {"KIB", 1ull << 10},
-        {"MIB", 1ull << 20},
-        {"GIB", 1ull << 30},
-        {"TIB", 1ull << 40},
-    };
-    for (size_t i = 0; i < TN_ARRAY_LEN(units); i++) {
-        if (strcasecmp(end, units[i].u) == 0) {
-            if (v > UINT64_MAX / units[i].m)
-                return false;
-            *out = v * units[i].m;
-            return true;
+    const sq_expr *e = opt->value;
+    uint32_t n = e->nargs;
+    const char **keys = sq_arena_alloc(b->a, (n ? n : 1) * sizeof *keys);
+    const char **vals = sq_arena_alloc(b->a, (n ? n : 1) * sizeof *vals);
+    if (!keys || !vals)
+        return sq_bind_error(b, TN_NOMEM, opt->pos, "out of memory");
+    for (uint32_t i = 0; i < n; i++) {
+        keys[i] = e->names ? e->names[i] : NULL;
+        if (!keys[i] || !keys[i][0])
+            return sq_bind_error(b, TN_ERROR, e->args[i]->pos, "KV_METADATA keys must be non-empty names");
+        for (uint32_t j = 0; j < i; j++)
+            if (strcmp(keys[i], keys[j]) == 0)
+                return sq_bind_error(b, TN_ERROR, e->args[i]->pos, "KV_METADATA: \"%s\" is listed twice", keys[i]);
+        tn_value v, t;
+        memset(&v, 0, sizeof v);
+        memset(&t, 0, sizeof t);
+        int rc = sq_bind_constant(b, e->args[i], "KV_METADATA", &v);
+        if (rc)
+            return rc;
+        vals[i] = NULL;
+        if (!v.is_null && v.type.id != TN_T_NULL) {
+            const tn_value *tv = &v;
+            if (v.type.id != TN_T_VARCHAR && v.type.id != TN_T_BLOB) {
+                tn_err cerr = TN_ERR_INIT;
+                if ((rc = ex_cast_value(&v, tn_type_make(TN_T_VARCHAR), &t, &cerr))) {
+                    tn_value_free(&v);
+                    return sq_bind_error(b, rc, e->args[i]->pos, "KV_METADATA value: %s", cerr.msg);
+                }
+                tv = &t;
+            }
+            vals[i] = sq_arena_strndup(b->a, tv->v.str.ptr ? tv->v.str.ptr : "", tv->v.str.len);
+            tn_value_free(&t);
+            if (!vals[i]) {
+                tn_value_free(&v);
+                return sq_bind_error(b, TN_NOMEM, opt->pos, "out of memory");
+            }
         }
+        tn_value_free(&v);
     }
-    return false;
+    o->kv_keys = n ? keys : NULL;
+    o->kv_values = n ? vals : NULL;
+    o->nkv = n;
+    return TN_OK;
 }
 
+/* Every COPY option goes through pq_write_options_set (writer_options.c), which knows the names
+ * and value forms; this only turns the option's AST into a value: a bare word or string as
+ * VARCHAR, a parenthesised or bracketed list as its comma-separated text, KV_METADATA {k: v} as
+ * pairs, anything else as a folded constant. *o must be released with pq_write_options_free
+ * (also on failure). */
 static int copy_options(sq_binder *b, const sq_stmt *st, pq_write_options *o)
 {
-    pq_write_options_default(o);
     for (uint32_t i = 0; i < st->nopts; i++) {
         const sq_copy_option *opt = &st->opts[i];
-        const char *s = NULL;
-        int64_t v;
+        const sq_expr *ve = opt->value;
+        tn_value v;
+        memset(&v, 0, sizeof v);
+        const tn_value *vp = NULL;
         int rc;
-        if (strcmp(opt->name, "FORMAT") == 0) {
-            if ((rc = opt_string(b, opt, &s)))
+        if (ve && ve->kind == SQ_E_STRUCT && strcmp(opt->name, "KV_METADATA") == 0) {
+            if ((rc = copy_kv_struct(b, opt, o)))
                 return rc;
-            if (strcasecmp(s, "parquet") != 0)
-                return sq_bind_error(b, TN_NOTSUP, opt->value->pos, "COPY format \"%s\" is not supported (only parquet)", s);
-        } else if (strcmp(opt->name, "COMPRESSION") == 0 || strcmp(opt->name, "CODEC") == 0) {
-            if ((rc = opt_string(b, opt, &s)))
-                return rc;
-            int codec = pq_codec_from_name(s);
-            if (codec < 0)
-                return sq_bind_error(b, TN_ERROR, opt->value->pos,
-                                     "unsupported compression \"%s\" (use uncompressed, snappy, gzip, brotli, lz4, "
-                                     "lz4_raw or zstd)", s);
-            o->codec = codec;
-        } else if (strcmp(opt->name, "COMPRESSION_LEVEL") == 0) {
-            if ((rc = opt_int(b, opt, &v)))
-                return rc;
-            if (v < -131072 || v > 131072)
-                return sq_bind_error(b, TN_ERROR, opt->value->pos, "COMPRESSION_LEVEL %lld is out of range", (long long)v);
-            o->compression_level = (int)v;
-        } else if (strcmp(opt->name, "ROW_GROUP_SIZE") == 0) {
-            if ((rc = opt_int(b, opt, &v)))
-                return rc;
-            if (v <= 0)
-                return sq_bind_error(b, TN_ERROR, opt->value->pos, "ROW_GROUP_SIZE must be positive");
-            o->row_group_size = (uint64_t)v;
-        } else if (strcmp(opt->name, "ROW_GROUP_SIZE_BYTES") == 0) {
-            uint64_t bytes;
-            if (opt->value && opt->value->kind == SQ_E_CONST && opt->value->lit == SQ_LIT_STRING) {
-                if (!parse_size(opt->value->str, &bytes))
-                    return sq_bind_error(b, TN_ERROR, opt->value->pos, "invalid size \"%s\" for ROW_GROUP_SIZE_BYTES",
-                                         opt->value->str);
-            } else {
-                if ((rc = opt_int(b, opt, &v)))
-                    return rc;
-                if (v <= 0)
-                    return sq_bind_error(b, TN_ERROR, opt->value->pos, "ROW_GROUP_SIZE_BYTES must be positive");
-                bytes = (uint64_t)v;
-            }
-            o->row_group_size_bytes = bytes;
-        } else {
-            return sq_bind_error(b, TN_ERROR, opt->pos, "unrecognized COPY option \"%s\"", opt->name);
+            continue;
         }
+        char *list = NULL;
+        if ((rc = copy_list_text(b, opt, &list)))
+            return rc;
+        if (list) {
+            v.type = tn_type_make(TN_T_VARCHAR);
+            v.v.str.ptr = list; /* borrowed (arena): v is not freed */
+            v.v.str.len = (uint32_t)strlen(list);
+            vp = &v;
+        } else if (ve && ve->kind == SQ_E_CONST && ve->lit == SQ_LIT_STRING) {
+            v.type = tn_type_make(TN_T_VARCHAR);
+            v.v.str.ptr = (char *)ve->str; /* borrowed */
+            v.v.str.len = ve->slen;
+            vp = &v;
+        } else if (ve) {
+            if ((rc = sq_bind_constant(b, ve, opt->name, &v)))
+                return rc;
+            vp = &v;
+        }
+        tn_err e = TN_ERR_INIT;
+        rc = pq_write_options_set(o, opt->name, vp, &e);
+        if (ve && !(ve->kind == SQ_E_CONST && ve->lit == SQ_LIT_STRING) && !list)
+            tn_value_free(&v);
+        if (rc && !ve && rc != TN_NOMEM) /* a bare option that is not a boolean */
+            return sq_bind_error(b, rc, opt->pos, "COPY option %s requires a value", opt->name);
+        if (rc)
+            return sq_bind_error(b, rc, ve ? ve->pos : opt->pos, "%s", e.msg);
     }
     return TN_OK;
 }
@@ -321,18 +336,24 @@ static int copy_options(sq_binder *b, const sq_stmt *st, pq_write_options *o)
 static int plan_copy(sq_binder *b, const sq_stmt *st, sq_plan *p, tn_err *err)
 {
     pq_write_options opts;
+    pq_write_options_default(&opts);
+    uint32_t *pcols = NULL;
     int rc = copy_options(b, st, &opts);
     if (rc)
-        return rc;
-    if (!st->path[0])
-        return sq_bind_error(b, TN_ERROR, st->pos, "COPY target path is empty");
+        goto done;
+    if (!st->path[0]) {
+        rc = sq_bind_error(b, TN_ERROR, st->pos, "COPY target path is empty");
+        goto done;
+    }
     const sq_select *sel = st->select;
     if (!sel) { /* COPY source TO ... = COPY (SELECT * FROM source) TO ... */
         sq_select *s = sq_arena_alloc(b->a, sizeof *s);
         sq_select_item *it = sq_arena_alloc(b->a, sizeof *it);
         sq_expr *star = sq_expr_new(b->a, SQ_E_STAR, st->source->pos);
-        if (!s || !it || !star)
-            return nomem(err);
+        if (!s || !it || !star) {
+            rc = nomem(err);
+            goto done;
+        }
         star->str = "*";
         it->expr = star;
         s->items = it;
@@ -344,12 +365,35 @@ static int plan_copy(sq_binder *b, const sq_stmt *st, sq_plan *p, tn_err *err)
     ex_op *child = NULL;
     char **names = NULL;
     if ((rc = sq_build_select(b, sel, &child, &names, err)))
-        return rc;
-    ex_op *root = op_copy_parquet_create(child, (const char *const *)names, st->path, &opts);
-    if (!root)
-        return tn_err_set(err, TN_NOMEM, "could not create the COPY operator (out of memory)");
+        goto done;
+    /* PARTITION_BY names resolve now, so a wrong name fails at prepare time */
+    if (opts.npartition_by) {
+        if (!(pcols = tn_malloc((size_t)opts.npartition_by * sizeof *pcols))) {
+            ex_op_free(child);
+            rc = nomem(err);
+            goto done;
+        }
+        tn_err perr = TN_ERR_INIT;
+        if ((rc = pq_write_options_partition_indexes(&opts, child->ncols, (const char *const *)names, pcols, &perr))) {
+            ex_op_free(child);
+            rc = sq_bind_error(b, rc, st->pos, "%s", perr.msg);
+            goto done;
+        }
+    }
+    ex_op *root = op_copy_parquet_create_ex(child, (const char *const *)names, st->path, &opts, pcols,
+                                            opts.npartition_by, opts.per_thread_output);
+    if (!root) {
+        rc = tn_err_set(err, TN_NOMEM, "could not create the COPY operator (out of memory)");
+        goto done;
+    }
+    if (b->env && b->env->fs)
+        op_copy_parquet_set_vfs(root, b->env->fs); /* relative targets: the connection's base dir */
     char *cname = "Count";
-    return finish_plan(p, root, &cname, err);
+    rc = finish_plan(p, root, &cname, err);
+done:
+    tn_free(pcols);
+    pq_write_options_free(&opts);
+    return rc;
 }
 
 /* ======================= entry point ======================= */

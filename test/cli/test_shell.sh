@@ -91,6 +91,12 @@ out=$("$TARN" -json -c "SELECT CAST(170141183460469231731687303715884105727 AS H
 expect_eq "json numbers and strings" '[{"h":170141183460469231731687303715884105727,"u":18446744073709551615,"m":-0.5,"i":"1 day","bl":"ab","t":"01:02:03"}]' "$out"
 out=$("$TARN" -json -c "SELECT 1 AS \"we\"\"ird\\name\"")
 expect_eq "json escaped key" '[{"we\"ird\\name":1}]' "$out"
+# json: LIST / STRUCT / MAP values are JSON arrays and objects (not strings), NULL ones null
+out=$("$TARN" -json -c "SELECT [1, NULL] AS l, {'a': 'x\"y', 'b': [1.5]} AS s, MAP {'k': 1} AS m, NULL::INT[] AS n, [] AS e, 2 AS i")
+expect_eq "json nested values" '[{"l":[1,null],"s":{"a":"x\"y","b":[1.5]},"m":{"k":1},"n":null,"e":[],"i":2}]' "$out"
+out=$("$TARN" -json -c "SELECT range AS r, [range, range + 1] AS l FROM range(2)")
+expect_eq "json nested rows" '[{"r":0,"l":[0,1]},
+{"r":1,"l":[1,2]}]' "$out"
 
 # markdown: '|' inside values and names is escaped
 out=$("$TARN" -markdown -c "SELECT 'a|b' AS \"x|y\", NULL AS n")

@@ -6,6 +6,7 @@
 #include "tarn.h"
 #include "parquet/writer.h"
 #include "tn_test.h"
+#include <unistd.h>
 
 static tarn_db *open_db(void)
 {
@@ -331,7 +332,91 @@ static void test_base_directory(void)
     tarn_close(db);
 }
 
+/* Type names of wide and deep nested columns come back whole (no fixed-size truncation). */
+static void test_long_type_name(void)
+{
+    char sql[4096], want[4096];
+    size_t n = (size_t)snprintf(sql, sizeof sql, "SELECT [{");
+    size_t m = (size_t)snprintf(want, sizeof want, "STRUCT(");
+    for (int i = 0; i < 20; i++) {
+        n += (size_t)snprintf(sql + n, sizeof sql - n, "%s'field_number_%02d': [%d]", i ? ", " : "", i, i);
+        m += (size_t)snprintf(want + m, sizeof want - m, "%sfield_number_%02d INTEGER[]", i ? ", " : "", i);
+    }
+    snprintf(sql + n, sizeof sql - n, "}] AS s");
+    snprintf(want + m, sizeof want - m, ")[]");
+    CHECK(strlen(want) > 300);
+    /* nested type descriptors are interned for the life of the process: the second round must
+     * not allocate anything that outlives it */
+    long long base = 0;
+    for (int round = 0; round < 2; round++) {
+        tarn_db *db = open_db();
+        tarn_stmt *st = prep(db, sql);
+        if (st) {
+            CHECK_EQ_INT(tarn_stmt_column_type(st, 0), TARN_TYPE_LIST);
+            CHECK_EQ_STR(tarn_stmt_column_type_name(st, 0), want);
+            tarn_stmt_finalize(st);
+        }
+        tarn_close(db);
+        if (round == 0)
+            base = (long long)tn_mem_in_use();
+        else
+            CHECK_EQ_INT(tn_mem_in_use(), base);
+    }
+}
+
+/* Run sql to completion on db; returns the first column of the first row as int64 (or -1). */
+static int64_t run_int(tarn_db *db, const char *sql)
+{
+    int64_t v = -1;
+    tarn_stmt *st = prep(db, sql);
+    if (!st)
+        return v;
+    tarn_batch *b = NULL;
+    int rc = tarn_stmt_fetch(st, &b);
+    if (rc)
+        fprintf(stderr, "fetch \"%s\": %s\n", sql, tarn_errmsg(db));
+    CHECK_EQ_INT(rc, TARN_OK);
+    if (b && tarn_batch_rows(b) > 0)
+        v = tarn_batch_int64(b, 0, 0);
+    tarn_stmt_finalize(st);
+    return v;
+}
+
+/* COPY TO a relative path writes under the connection's base directory, for a single file and
+ * for the directory layouts (PARTITION_BY, PER_THREAD_OUTPUT), never in the working directory. */
+static void test_copy_relative(void)
+{
+    const char *tmp = getenv("TARN_TEST_TMP");
+    char dir[1024], path[1200];
+    snprintf(dir, sizeof dir, "%s/api_copy_base", tmp ? tmp : "/tmp/tarn-test");
+    tn_err err = TN_ERR_INIT;
+    CHECK_EQ_INT(vfs_default()->mkdirs(vfs_default(), dir, &err), TN_OK);
+    /* start from an empty base: earlier runs may have left files */
+    const char *leftovers[] = {"copied.parquet", "parts/g=0/data_0.parquet", "parts/g=1/data_0.parquet",
+                               "threads/data_0.parquet"};
+    for (size_t i = 0; i < sizeof leftovers / sizeof *leftovers; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, leftovers[i]);
+        unlink(path);
+    }
+    unlink("copied.parquet");
+    tarn_db *db = NULL;
+    CHECK_EQ_INT(tarn_open(dir, &db), TARN_OK);
+    CHECK_EQ_INT(run_int(db, "COPY (SELECT range AS v, range % 2 AS g FROM range(10)) TO 'copied.parquet'"), 10);
+    snprintf(path, sizeof path, "%s/copied.parquet", dir);
+    CHECK(access(path, F_OK) == 0);
+    CHECK(access("copied.parquet", F_OK) != 0);
+    CHECK_EQ_INT(run_int(db, "SELECT sum(v) FROM 'copied.parquet'"), 45);
+    CHECK_EQ_INT(run_int(db, "COPY 'copied.parquet' TO 'parts' (PARTITION_BY (g), OVERWRITE_OR_IGNORE)"), 10);
+    snprintf(path, sizeof path, "%s/parts/g=1/data_0.parquet", dir);
+    CHECK(access(path, F_OK) == 0);
+    CHECK_EQ_INT(run_int(db, "SELECT sum(v) FROM 'parts/g=1/*.parquet'"), 25);
+    CHECK_EQ_INT(run_int(db, "COPY (SELECT 7 AS x) TO 'threads' (PER_THREAD_OUTPUT, OVERWRITE_OR_IGNORE)"), 1);
+    snprintf(path, sizeof path, "%s/threads/data_0.parquet", dir);
+    CHECK(access(path, F_OK) == 0);
+    tarn_close(db);
+}
+
 static void test_no_leaks(void) { CHECK_EQ_INT(tn_mem_in_use(), 0); }
 
 TEST_MAIN(test_version_and_open, test_select_one, test_values_and_nulls, test_range_batches, test_filtered_dense,
-          test_errors, test_scripts_and_tail, test_interrupt, test_base_directory, test_no_leaks)
+          test_errors, test_scripts_and_tail, test_interrupt, test_base_directory, test_copy_relative, test_no_leaks, test_long_type_name)

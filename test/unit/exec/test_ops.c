@@ -721,7 +721,8 @@ static void test_explain(void)
 
 static void test_constructor_failures(void)
 {
-    /* nested sort key type is rejected, arguments freed (checked by LeakSanitizer) */
+    /* a nested key type without its descriptor is rejected, arguments freed (checked by
+     * LeakSanitizer); well-formed nested keys are accepted (SQL tests in nested.test) */
     tn_type lt = tn_type_make(TN_T_LIST);
     CHECK(op_sort_create(op_range_create(0, 1, 1, false), keys1(ex_expr_colref(0, lt), false, false), 1) == NULL);
     CHECK(op_topn_create(op_range_create(0, 1, 1, false), keys1(ex_expr_colref(0, lt), false, false), 1, 1, 0) == NULL);

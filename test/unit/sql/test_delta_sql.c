@@ -13,6 +13,7 @@
  */
 #include "delta_sql_util.h"
 #include "parquet/writer.h"
+#include "exec/scan_delta.h"
 
 #define PROTO_CM_NAME "{\"protocol\":{\"minReaderVersion\":2,\"minWriterVersion\":5}}\n"
 
@@ -32,6 +33,39 @@ static void explain_files(const char *sql, long *total, long *part, long *stats)
     free(e);
 }
 
+/* rel: id BIGINT = 0..n-1, g BIGINT = id % 10, in row groups of rg rows and data pages of about
+ * page_bytes bytes (so the page index can narrow row ranges inside a row group). */
+static long write_ids(const char *root, const char *rel, uint32_t n, uint64_t rg, uint32_t page_bytes)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", root, rel);
+    const char *names[] = {"id", "g"};
+    tn_type types[] = {tn_type_make(TN_T_INT64), tn_type_make(TN_T_INT64)};
+    pq_write_options o;
+    pq_write_options_default(&o);
+    o.row_group_size = rg;
+    o.page_size = page_bytes;
+    o.dictionary = false;
+    pq_writer *w = NULL;
+    tn_err err = TN_ERR_INIT;
+    CHECK_EQ_INT(pq_writer_open(vfs_default(), path, 2, names, types, &o, &w, &err), TN_OK);
+    tn_chunk *c = tn_chunk_new(2, types, TN_BATCH);
+    for (uint32_t base = 0; w && base < n; base += TN_BATCH) {
+        uint32_t k = TN_MIN(TN_BATCH, n - base);
+        for (uint32_t r = 0; r < k; r++) {
+            ((int64_t *)c->cols[0]->data)[r] = base + r;
+            ((int64_t *)c->cols[1]->data)[r] = (base + r) % 10;
+        }
+        c->count = k;
+        CHECK_EQ_INT(pq_writer_write(w, c, &err), TN_OK);
+    }
+    if (w)
+        CHECK_EQ_INT(pq_writer_close(w, &err), TN_OK);
+    tn_chunk_free(c);
+    struct stat st;
+    return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
 /* ======================= deletion vectors ======================= */
 
 static bool in_list(const uint32_t *v, size_t n, uint32_t x)
@@ -47,8 +81,7 @@ static void test_deletion_vectors(void)
     char root[2048];
     snprintf(root, sizeof root, "%s", dt_table("sql_dv"));
     /* part-0: ids 0..9999 in 4 row groups of 3000 (the last 1000) */
-    long s0 = ds_copy(root, "part-0.parquet", "SELECT range AS id, range % 10 AS g FROM range(10000)",
-                      "(ROW_GROUP_SIZE 3000)");
+    long s0 = write_ids(root, "part-0.parquet", 10000, 3000, 2048);
     long s1 = ds_copy(root, "part-1.parquet", "SELECT range + 10000 AS id, range % 10 AS g FROM range(100)", "");
     long s2 = ds_copy(root, "part-2.parquet", "SELECT range + 20000 AS id, range % 10 AS g FROM range(50)", "");
     /* DV of part-0: a few rows around a row-group boundary, all of row group 2, the last row */
@@ -118,6 +151,37 @@ static void test_deletion_vectors(void)
     char *e = ds_queryf("EXPLAIN SELECT id FROM '%s'", root);
     CHECK(e && strstr(e, "deletion vectors: 3"));
     free(e);
+    /* the scan operator itself: the page index narrows the rows read inside row groups 0 and 1,
+     * and the DV still applies to the right rows */
+    {
+        ex_delta_source *src = NULL;
+        tn_err err = TN_ERR_INIT;
+        CHECK_EQ_INT(ex_delta_source_open(vfs_default(), root, NULL, &src, &err), TN_OK);
+        tn_value lo = tn_value_int(tn_type_make(TN_T_INT64), 2990), hi = tn_value_int(tn_type_make(TN_T_INT64), 3010);
+        pq_predicate preds[2] = {{0, PQ_PRED_GE, &lo, 1}, {0, PQ_PRED_LE, &hi, 1}};
+        uint32_t fields[1] = {0};
+        ex_op *op = src ? op_scan_delta_create(src, fields, 1, preds, 2) : NULL;
+        CHECK(op != NULL);
+        uint64_t rows = 0;
+        long long kept = 0;
+        tn_chunk *ch;
+        while (op && ex_op_next(op, &ch, &err) == TN_OK && ch) {
+            for (uint32_t k = 0; k < tn_chunk_rows(ch); k++) {
+                uint32_t r = ch->sel ? ch->sel[k] : k;
+                int64_t id = ((const int64_t *)ch->cols[0]->data)[r];
+                kept += id >= 2990 && id <= 3010;
+            }
+            rows += tn_chunk_rows(ch);
+        }
+        const ex_delta_scan_stats *st = op ? op_scan_delta_stats(op) : NULL;
+        CHECK(st && st->files_after_stats == 3); /* no add.stats: every file is opened */
+        CHECK(st && st->rows_read < 2000);       /* not whole row groups */
+        CHECK(st && st->row_groups_skipped == 4); /* part-0 row groups 2-3, parts 1 and 2 */
+        CHECK_EQ_INT(kept, win);
+        CHECK(rows >= (uint64_t)win);
+        ex_op_free(op);
+        ex_delta_source_free(src);
+    }
 
     /* a DV naming a row the file does not have */
     uint32_t bad[] = {0, 100};
@@ -195,15 +259,22 @@ static void test_column_mapping_name(void)
                     "\"stats\":\"{\\\"numRecords\\\":5,\\\"minValues\\\":{\\\"col-11\\\":0},\\\"maxValues\\\":{\\\"col-11\\\":4},"
                     "\\\"nullCount\\\":{\\\"col-11\\\":0}}\""));
     dt_commit(root, 0, dt_cat(PROTO_CM_NAME, dt_meta(schema0, "[\"part\"]", conf0), add0, NULL));
-    /* v1: id renamed to ident (same physical column), a new column extra */
-    snprintf(schema1, sizeof schema1, "{\"type\":\"struct\",\"fields\":[%s,%s,%s,%s,%s]}",
+    /* v1: id renamed to ident (same physical column), new columns extra and tags (a list), and a new
+     * struct field s.z: older files lack them all (NULL) */
+    char struct1_t[1024];
+    snprintf(struct1_t, sizeof struct1_t, "{\"type\":\"struct\",\"fields\":[%s,%s,%s]}",
+             cm_field("x", "\"integer\"", 4, "col-44"), cm_field("y", "\"string\"", 5, "col-55"),
+             cm_field("z", "\"long\"", 8, "col-88"));
+    snprintf(schema1, sizeof schema1, "{\"type\":\"struct\",\"fields\":[%s,%s,%s,%s,%s,%s]}",
              cm_field("ident", "\"long\"", 1, "col-11"), cm_field("name", "\"string\"", 2, "col-22"),
-             cm_field("part", "\"string\"", 3, "col-33"), cm_field("s", struct_t, 6, "col-66"),
-             cm_field("extra", "\"long\"", 7, "col-77"));
-    const char *conf1 = "{\"delta.columnMapping.mode\":\"name\",\"delta.columnMapping.maxColumnId\":\"7\"}";
+             cm_field("part", "\"string\"", 3, "col-33"), cm_field("s", struct1_t, 6, "col-66"),
+             cm_field("extra", "\"long\"", 7, "col-77"),
+             cm_field("tags", "{\"type\":\"array\",\"elementType\":\"string\",\"containsNull\":true}", 9, "col-99"));
+    const char *conf1 = "{\"delta.columnMapping.mode\":\"name\",\"delta.columnMapping.maxColumnId\":\"9\"}";
     long s1 = ds_copy(root, "p2/f1.parquet",
                       "SELECT range + 100 AS \"col-11\", 'm' || range AS \"col-22\", {'col-44': range::INTEGER, 'col-55': "
-                      "'z'} AS \"col-66\", range * 10 AS \"col-77\" FROM range(3)",
+                      "'z', 'col-88': range * 7} AS \"col-66\", range * 10 AS \"col-77\", ['t' || range, 'u'] AS \"col-99\" "
+                      "FROM range(3)",
                       "");
     char add1[8192];
     snprintf(add1, sizeof add1, "%s",
@@ -213,11 +284,15 @@ static void test_column_mapping_name(void)
     dt_commit(root, 1, dt_cat(dt_meta(schema1, "[\"part\"]", conf1), add1, NULL));
 
     DS_EXPECT("ident|BIGINT|YES|NULL|NULL|NULL\nname|VARCHAR|YES|NULL|NULL|NULL\npart|VARCHAR|YES|NULL|NULL|NULL\n"
-              "s|STRUCT(x INTEGER, y VARCHAR)|YES|NULL|NULL|NULL\nextra|BIGINT|YES|NULL|NULL|NULL",
+              "s|STRUCT(x INTEGER, y VARCHAR, z BIGINT)|YES|NULL|NULL|NULL\nextra|BIGINT|YES|NULL|NULL|NULL\n"
+              "tags|VARCHAR[]|YES|NULL|NULL|NULL",
               "DESCRIBE '%s'", root);
-    DS_EXPECT("0|n0|p1|0|y0|NULL\n4|n4|p1|4|y4|NULL\n100|m0|p2|0|z|0\n102|m2|p2|2|z|20",
-              "SELECT ident, name, part, s.x, s.y, extra FROM '%s' WHERE ident IN (0, 4, 100, 102) ORDER BY ident", root);
-    DS_EXPECT("{'x': 1, 'y': y1}", "SELECT s FROM '%s' WHERE ident = 1", root);
+    DS_EXPECT("0|n0|p1|0|y0|NULL|NULL|NULL\n4|n4|p1|4|y4|NULL|NULL|NULL\n100|m0|p2|0|z|0|0|[t0, u]\n"
+              "102|m2|p2|2|z|14|20|[t2, u]",
+              "SELECT ident, name, part, s.x, s.y, s.z, extra, tags FROM '%s' WHERE ident IN (0, 4, 100, 102) ORDER BY ident",
+              root);
+    DS_EXPECT("{'x': 1, 'y': y1, 'z': NULL}", "SELECT s FROM '%s' WHERE ident = 1", root);
+    DS_EXPECT("{'x': 1, 'y': z, 'z': 7}", "SELECT s FROM '%s' WHERE ident = 101", root);
     DS_EXPECT("0|n0|p1", "SELECT id, name, part FROM '%s' VERSION AS OF 0 ORDER BY id LIMIT 1", root);
     DS_EXPECT_ERROR(TARN_NOTFOUND, "ident", "SELECT ident FROM '%s' VERSION AS OF 0", root);
     DS_EXPECT("3", "SELECT count(*) FROM '%s' WHERE part = 'p2'", root);
