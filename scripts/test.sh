@@ -22,6 +22,18 @@ for kind in normal asan; do
         status=1
     fi
 done
+# libFuzzer targets (clang): every decoder of untrusted bytes runs for a bounded short time.
+echo "=== fuzz smoke (clang, libFuzzer) ==="
+if cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DTARN_FUZZ=ON >/dev/null &&
+   cmake --build build-fuzz -j "$jobs" --target fuzz_seedgen \
+       $(for f in test/fuzz/fuzz_*.c; do basename "$f" .c; done); then
+    if ! ctest --test-dir build-fuzz -R '^fuzz\.' --output-on-failure; then
+        status=1
+    fi
+else
+    echo "test.sh: fuzz build failed" >&2
+    status=1
+fi
 if [ $status -ne 0 ]; then
     echo "test.sh: FAILED" >&2
 else

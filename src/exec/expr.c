@@ -100,43 +100,55 @@ static void state_free(ex_eval_state *st)
     tn_free(st);
 }
 
+/* Tree walks in this file recurse on arguments 1.. but loop along the first argument, so a
+ * left-leaning operator chain thousands of nodes deep (1 + 2 + 3 ..., which the parser builds
+ * without recursion) costs no stack; the recursion left is bounded by the parser's nesting limit. */
+
 void ex_expr_free(ex_expr *e)
 {
-    if (!e)
-        return;
-    for (uint32_t i = 0; i < e->nargs; i++)
-        ex_expr_free(e->args[i]);
-    tn_free(e->args);
-    tn_value_free(&e->value);
-    tn_free(e->alias);
-    state_free(e->state);
-    tn_free(e);
+    while (e) {
+        for (uint32_t i = 1; i < e->nargs; i++)
+            ex_expr_free(e->args[i]);
+        ex_expr *next = e->nargs ? e->args[0] : NULL;
+        tn_free(e->args);
+        tn_value_free(&e->value);
+        tn_free(e->alias);
+        state_free(e->state);
+        tn_free(e);
+        e = next;
+    }
 }
 
 ex_expr *ex_expr_copy(const ex_expr *e)
 {
-    if (!e)
-        return NULL;
-    ex_expr *c = ex_expr_new(e->kind, e->type);
-    if (!c)
-        return NULL;
-    c->col = e->col;
-    c->fn = e->fn;
-    c->flag = e->flag;
-    if (tn_value_copy(&c->value, &e->value) != TN_OK) {
-        c->value.is_null = true;
-        goto fail;
-    }
-    if (e->alias && !(c->alias = tn_strdup(e->alias)))
-        goto fail;
-    for (uint32_t i = 0; i < e->nargs; i++) {
-        ex_expr *a = ex_expr_copy(e->args[i]);
-        if (!a || ex_expr_add_arg(c, a) != TN_OK)
+    ex_expr *root = NULL, **slot = &root;
+    for (const ex_expr *x = e; x; x = x->nargs ? x->args[0] : NULL) {
+        ex_expr *c = ex_expr_new(x->kind, x->type);
+        if (!c)
             goto fail;
+        *slot = c; /* linked first, so a failure below frees it with the tree */
+        c->col = x->col;
+        c->fn = x->fn;
+        c->flag = x->flag;
+        if (tn_value_copy(&c->value, &x->value) != TN_OK) {
+            c->value.is_null = true;
+            goto fail;
+        }
+        if (x->alias && !(c->alias = tn_strdup(x->alias)))
+            goto fail;
+        if (x->nargs) {
+            if (!(c->args = tn_calloc(x->nargs, sizeof *c->args)))
+                goto fail;
+            c->nargs = x->nargs; /* args[0] is filled by the next round; NULL until then */
+            for (uint32_t i = 1; i < x->nargs; i++)
+                if (!(c->args[i] = ex_expr_copy(x->args[i])))
+                    goto fail;
+            slot = &c->args[0];
+        }
     }
-    return c;
+    return root;
 fail:
-    ex_expr_free(c);
+    ex_expr_free(root);
     return NULL;
 }
 
@@ -195,7 +207,58 @@ static void explain_list(const ex_expr *e, uint32_t from, const char *sep, tn_sb
     }
 }
 
+/* The operator a binary EX_FUNC node is shown as ("+", "LIKE"...), or NULL if it is not one. */
+static const char *binary_shown(const ex_expr *e)
+{
+    if (!e || e->kind != EX_FUNC || e->nargs != 2)
+        return NULL;
+    const char *name = e->fn ? e->fn->name : "?";
+    if (!is_operator_name(name))
+        return NULL;
+    return strcmp(name, "~~") == 0     ? "LIKE"
+           : strcmp(name, "~~*") == 0  ? "ILIKE"
+           : strcmp(name, "!~~") == 0  ? "NOT LIKE"
+           : strcmp(name, "!~~*") == 0 ? "NOT ILIKE"
+                                       : name;
+}
+
+static void explain_node(const ex_expr *e, tn_sbuf *out);
+
 void ex_expr_explain(const ex_expr *e, tn_sbuf *out)
+{
+    /* a chain of binary operators down the left operand: "(((a + b) + c) + d)" without
+     * recursing once per operator */
+    uint32_t k = 0;
+    const ex_expr *x = e;
+    for (; binary_shown(x); x = x->args[0])
+        k++;
+    if (k < 2) {
+        explain_node(e, out);
+        return;
+    }
+    for (uint32_t i = 0; i < k; i++)
+        tn_sbuf_putc(out, '(');
+    explain_node(x, out);
+    /* the operators from the bottom up: walk down again to each level (k - 1 - i steps) would be
+     * quadratic, so collect the spine first */
+    const ex_expr *small[16], **sp = small;
+    if (k > TN_ARRAY_LEN(small) && !(sp = tn_malloc((size_t)k * sizeof *sp))) {
+        tn_sbuf_puts(out, " ...)");
+        return;
+    }
+    uint32_t j = 0;
+    for (x = e; j < k; x = x->args[0])
+        sp[j++] = x;
+    while (j-- > 0) {
+        tn_sbuf_printf(out, " %s ", binary_shown(sp[j]));
+        ex_expr_explain(sp[j]->args[1], out);
+        tn_sbuf_putc(out, ')');
+    }
+    if (sp != small)
+        tn_free((void *)sp);
+}
+
+static void explain_node(const ex_expr *e, tn_sbuf *out)
 {
     char tb[64];
     if (!e) {
@@ -216,12 +279,8 @@ void ex_expr_explain(const ex_expr *e, tn_sbuf *out)
             tn_sbuf_puts(out, "(- ");
             ex_expr_explain(e->args[0], out);
             tn_sbuf_putc(out, ')');
-        } else if (is_operator_name(name) && e->nargs == 2) {
-            const char *shown = strcmp(name, "~~") == 0    ? "LIKE"
-                                : strcmp(name, "~~*") == 0 ? "ILIKE"
-                                : strcmp(name, "!~~") == 0 ? "NOT LIKE"
-                                : strcmp(name, "!~~*") == 0 ? "NOT ILIKE"
-                                                            : name;
+        } else if (binary_shown(e)) {
+            const char *shown = binary_shown(e);
             tn_sbuf_putc(out, '(');
             ex_expr_explain(e->args[0], out);
             tn_sbuf_printf(out, " %s ", shown);
@@ -533,7 +592,9 @@ static int make_const_null(tn_vector *out)
 }
 
 /* ---- EX_FUNC ---- */
-static int eval_func(ex_expr *e, tn_chunk *in, const uint32_t *sel, uint32_t n, tn_vector *out, tn_err *err)
+/* arg0: the first argument already evaluated (by eval_chain), or NULL to evaluate it here. */
+static int eval_func(ex_expr *e, tn_chunk *in, const uint32_t *sel, uint32_t n, tn_vector *out, tn_vector *arg0,
+                     tn_err *err)
 {
     const ex_func *fn = e->fn;
     if (!fn || !fn->kernel)
@@ -548,7 +609,9 @@ static int eval_func(ex_expr *e, tn_chunk *in, const uint32_t *sel, uint32_t n, 
     }
     bool all_const = true, any_const_null = false;
     for (uint32_t i = 0; i < e->nargs; i++) {
-        if ((rc = eval_arg(e, i, in, sel, n, &argv[i], err)))
+        if (i == 0 && arg0)
+            argv[0] = arg0;
+        else if ((rc = eval_arg(e, i, in, sel, n, &argv[i], err)))
             goto done;
         if (argv[i]->kind != TN_VEC_CONST)
             all_const = false;
@@ -583,13 +646,16 @@ done:
 }
 
 /* ---- EX_CAST ---- */
-static int eval_cast(ex_expr *e, tn_chunk *in, const uint32_t *sel, uint32_t n, tn_vector *out, tn_err *err)
+static int eval_cast(ex_expr *e, tn_chunk *in, const uint32_t *sel, uint32_t n, tn_vector *out, tn_vector *arg0,
+                     tn_err *err)
 {
     tn_vector *src;
     int rc;
     if (e->nargs != 1)
         return tn_err_set(err, TN_MISUSE, "CAST needs one argument");
-    if ((rc = eval_arg(e, 0, in, sel, n, &src, err)))
+    if (arg0)
+        src = arg0;
+    else if ((rc = eval_arg(e, 0, in, sel, n, &src, err)))
         return rc;
     if (src->kind == TN_VEC_CONST) {
         if (vec_is_const_null(src))
@@ -994,11 +1060,13 @@ done:
 /* No column references below e: its value is the same for every row. */
 static bool expr_is_closed(const ex_expr *e)
 {
-    if (e->kind == EX_COLREF)
-        return false;
-    for (uint32_t i = 0; i < e->nargs; i++)
-        if (!expr_is_closed(e->args[i]))
+    for (; e; e = e->nargs ? e->args[0] : NULL) {
+        if (e->kind == EX_COLREF)
             return false;
+        for (uint32_t i = 1; i < e->nargs; i++)
+            if (!expr_is_closed(e->args[i]))
+                return false;
+    }
     return true;
 }
 
@@ -1101,6 +1169,69 @@ static int eval_in(ex_expr *e, tn_chunk *in, const uint32_t *sel, uint32_t n, tn
     return TN_OK;
 }
 
+/* ---- chains ---- */
+
+static bool chain_node(const ex_expr *e)
+{
+    return (e->kind == EX_FUNC || e->kind == EX_CAST) && e->nargs >= 1;
+}
+
+/* Intermediate result buffer `slot` (0/1) of a chain, held as scratch of its top node: reset,
+ * of type t, holding `rows` rows. A flat buffer of another type of the same width is retyped
+ * instead of reallocated (decimal chains change precision at every level). */
+static int chain_buf(ex_expr *top, uint32_t slot, tn_type t, uint32_t rows, tn_vector **out)
+{
+    ex_eval_state *st = state_get(top);
+    if (!st)
+        return TN_NOMEM;
+    uint32_t i = top->nargs + slot;
+    tn_vector *v = i < st->nscratch ? st->scratch[i] : NULL;
+    if (v && v->refcnt == 1 && !tn_type_is_nested(t) && !tn_type_is_nested(v->type) &&
+        tn_type_width(v->type) == tn_type_width(t) && tn_type_width(t) > 0) {
+        tn_vector_reset(v);
+        v->type = t;
+        if (tn_vector_reserve(v, rows))
+            return TN_NOMEM;
+        *out = v;
+        return TN_OK;
+    }
+    return scratch_get(top, i, t, rows, out);
+}
+
+/* EX_FUNC / EX_CAST: a chain of such nodes down their first argument (a left-leaning operator
+ * chain such as 1 + x + 2 + ...) is evaluated bottom-up in a loop, each level reading the level
+ * below from one of two alternating buffers, so neither the stack nor the scratch memory grows
+ * with the chain's length. A lone node is evaluated directly. */
+static int eval_chain(ex_expr *e, tn_chunk *in, const uint32_t *sel, uint32_t n, tn_vector *out, tn_err *err)
+{
+    if (!chain_node(e->args[0]) || !chain_node(e) )
+        return e->kind == EX_FUNC ? eval_func(e, in, sel, n, out, NULL, err) : eval_cast(e, in, sel, n, out, NULL, err);
+    uint32_t k = 0;
+    for (ex_expr *x = e; chain_node(x); x = x->args[0])
+        k++;
+    ex_expr *small[16], **sp = small;
+    if (k > TN_ARRAY_LEN(small) && !(sp = tn_malloc((size_t)k * sizeof *sp)))
+        return TN_NOMEM;
+    uint32_t j = 0;
+    for (ex_expr *x = e; j < k; x = x->args[0])
+        sp[j++] = x;
+    int rc = TN_OK;
+    tn_vector *below = NULL;
+    uint32_t rows = in->count ? in->count : 1;
+    /* sp[k-1] is the deepest node: its first argument is evaluated the ordinary way */
+    for (uint32_t lvl = k; lvl-- > 0 && !rc;) {
+        ex_expr *x = sp[lvl];
+        tn_vector *dst = out;
+        if (lvl > 0 && (rc = chain_buf(e, lvl & 1, x->type, rows, &dst)))
+            break;
+        rc = x->kind == EX_FUNC ? eval_func(x, in, sel, n, dst, below, err) : eval_cast(x, in, sel, n, dst, below, err);
+        below = dst;
+    }
+    if (sp != small)
+        tn_free(sp);
+    return rc;
+}
+
 /* ---- dispatch ---- */
 static int eval_node(ex_expr *e, tn_chunk *in, const uint32_t *sel, uint32_t n, tn_vector *out, tn_err *err)
 {
@@ -1126,8 +1257,8 @@ static int eval_node(ex_expr *e, tn_chunk *in, const uint32_t *sel, uint32_t n, 
             return tn_vector_set_const_from(out, src, 0);
         return ex_copy_rows(out, src, sel, n);
     }
-    case EX_FUNC: return eval_func(e, in, sel, n, out, err);
-    case EX_CAST: return eval_cast(e, in, sel, n, out, err);
+    case EX_FUNC:
+    case EX_CAST: return eval_chain(e, in, sel, n, out, err);
     case EX_AND:
     case EX_OR: return eval_andor(e, in, sel, n, out, err);
     case EX_NOT: return eval_not(e, in, sel, n, out, err);

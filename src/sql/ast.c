@@ -95,6 +95,7 @@ sq_expr *sq_expr_new(sq_arena *a, sq_expr_kind kind, uint32_t pos)
     e->kind = (uint8_t)kind;
     e->pos = pos;
     e->height = 1;
+    e->nest = 1;
     return e;
 }
 
@@ -113,6 +114,9 @@ int sq_expr_push(sq_arena *a, sq_expr *e, sq_expr *child)
     e->args[e->nargs++] = child;
     if (child && child->height + 1 > e->height)
         e->height = child->height + 1;
+    uint32_t cn = child ? child->nest + (e->kind == SQ_E_BINARY && e->nargs == 1 ? 0 : 1) : 0;
+    if (cn > e->nest)
+        e->nest = cn;
     return TN_OK;
 }
 
@@ -189,19 +193,78 @@ static void render_list(sq_expr *const *args, uint32_t from, uint32_t n, tn_sbuf
     }
 }
 
+/* The left spine of e: nodes e, e->args[0], ... while `same` holds (left-leaning chains such as
+ * a + b + c, thousands long, are rendered in a loop, not one recursion per operator). *sp is
+ * `small` or tn_malloc'd; 0 nodes on OOM (out marked failed). */
+static uint32_t render_spine(const sq_expr *e, bool (*same)(const sq_expr *, int), int op, const sq_expr **small,
+                             uint32_t nsmall, const sq_expr ***sp, tn_sbuf *out)
+{
+    uint32_t k = 0;
+    for (const sq_expr *x = e; same(x, op); x = x->args[0])
+        k++;
+    *sp = small;
+    if (k > nsmall && !(*sp = tn_malloc((size_t)k * sizeof **sp))) {
+        out->oom = true;
+        return 0;
+    }
+    uint32_t j = 0;
+    for (const sq_expr *x = e; j < k; x = x->args[0])
+        (*sp)[j++] = x;
+    return k;
+}
+
+static bool same_conj(const sq_expr *x, int op) { return x->kind == SQ_E_BINARY && x->op == op && x->nargs == 2; }
+
+static void render_conj(const sq_expr *e, int op, bool first, tn_sbuf *out);
+
+static void render_conj_operand(const sq_expr *c, int op, bool first, tn_sbuf *out)
+{
+    if (same_conj(c, op)) {
+        render_conj(c, op, first, out);
+        return;
+    }
+    if (!first)
+        tn_sbuf_printf(out, " %s ", op_text(op));
+    sq_expr_render(c, out);
+}
+
 /* AND/OR chains display flattened: (a AND b AND c). */
 static void render_conj(const sq_expr *e, int op, bool first, tn_sbuf *out)
 {
-    for (uint32_t i = 0; i < 2; i++) {
-        const sq_expr *c = e->args[i];
-        if (c->kind == SQ_E_BINARY && c->op == op) {
-            render_conj(c, op, first && i == 0, out);
-        } else {
-            if (!(first && i == 0))
-                tn_sbuf_printf(out, " %s ", op_text(op));
-            sq_expr_render(c, out);
-        }
+    const sq_expr *small[16], **sp;
+    uint32_t k = render_spine(e, same_conj, op, small, TN_ARRAY_LEN(small), &sp, out);
+    if (!k)
+        return;
+    render_conj_operand(sp[k - 1]->args[0], op, first, out);
+    for (uint32_t j = k; j-- > 0;)
+        render_conj_operand(sp[j]->args[1], op, false, out);
+    if (sp != small)
+        tn_free((void *)sp);
+}
+
+static bool same_arith(const sq_expr *x, int op)
+{
+    TN_UNUSED(op);
+    return x->kind == SQ_E_BINARY && x->op != SQ_OP_AND && x->op != SQ_OP_OR && x->nargs == 2;
+}
+
+/* ((a + b) - c): a chain of binary operators down the left operand, rendered in a loop. */
+static void render_arith(const sq_expr *e, tn_sbuf *out)
+{
+    const sq_expr *small[16], **sp;
+    uint32_t k = render_spine(e, same_arith, 0, small, TN_ARRAY_LEN(small), &sp, out);
+    if (!k)
+        return;
+    for (uint32_t j = 0; j < k; j++)
+        tn_sbuf_putc(out, '(');
+    sq_expr_render(sp[k - 1]->args[0], out);
+    for (uint32_t j = k; j-- > 0;) {
+        tn_sbuf_printf(out, " %s ", op_text(sp[j]->op));
+        sq_expr_render(sp[j]->args[1], out);
+        tn_sbuf_putc(out, ')');
     }
+    if (sp != small)
+        tn_free((void *)sp);
 }
 
 void sq_expr_render(const sq_expr *e, tn_sbuf *out)
@@ -246,15 +309,13 @@ void sq_expr_render(const sq_expr *e, tn_sbuf *out)
         }
         break;
     case SQ_E_BINARY:
-        tn_sbuf_putc(out, '(');
         if (e->op == SQ_OP_AND || e->op == SQ_OP_OR) {
+            tn_sbuf_putc(out, '(');
             render_conj(e, e->op, true, out);
+            tn_sbuf_putc(out, ')');
         } else {
-            sq_expr_render(e->args[0], out);
-            tn_sbuf_printf(out, " %s ", op_text(e->op));
-            sq_expr_render(e->args[1], out);
+            render_arith(e, out);
         }
-        tn_sbuf_putc(out, ')');
         break;
     case SQ_E_IS:
         tn_sbuf_putc(out, '(');

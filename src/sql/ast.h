@@ -80,6 +80,9 @@ struct sq_expr {
     bool parens;         /* written inside parentheses (display only) */
     uint32_t pos;        /* byte offset of the first token in the statement text */
     uint32_t height;     /* 1 + max child height (bounded by the parser) */
+    uint32_t nest;       /* like height, but the first operand of a binary operator adds no level:
+                            left-leaning chains (a + b + c ...) are walked in loops, so only this
+                            nesting costs recursion later (bounded by the parser) */
     const char *str;     /* CONST text, COLUMN/FUNC name, TYPED text; NUL-terminated */
     uint32_t slen;
     const char *qual;    /* COLUMN/STAR qualifier (table alias) or NULL */

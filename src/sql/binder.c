@@ -496,24 +496,38 @@ static int bind_item(sq_bctx *c, const sel_item *it, ex_expr **out)
 /* Position of the first reference to column `name` in ast (outside aggregates), else ast's. */
 static uint32_t column_pos(const sq_expr *ast, const char *name, uint32_t dflt)
 {
-    if (!ast)
+    /* first argument first: walk down the left spine (long operator chains cost no stack), then
+     * try the other children of the spine nodes from the bottom up, as a recursive walk would */
+    const sq_expr *x = ast;
+    uint32_t k = 0;
+    for (; x; x = x->nargs ? x->args[0] : NULL, k++) {
+        if (x->kind == SQ_E_COLUMN && strcasecmp(x->str, name) == 0)
+            return x->pos;
+        if (x->kind == SQ_E_FUNC && ex_agg_lookup(x->str) >= 0)
+            break;
+    }
+    /* k nodes on the spine above the stop; visit their other children bottom-up */
+    const sq_expr *small[16], **sp = small;
+    if (k > TN_ARRAY_LEN(small) && !(sp = tn_malloc((size_t)k * sizeof *sp)))
         return dflt;
-    if (ast->kind == SQ_E_COLUMN && strcasecmp(ast->str, name) == 0)
-        return ast->pos;
-    if (ast->kind == SQ_E_FUNC && ex_agg_lookup(ast->str) >= 0)
-        return UINT32_MAX;
-    const sq_expr *kids[2] = {ast->operand, ast->else_expr};
-    for (uint32_t i = 0; i < ast->nargs; i++) {
-        uint32_t p = column_pos(ast->args[i], name, UINT32_MAX);
-        if (p != UINT32_MAX)
-            return p;
+    x = ast;
+    for (uint32_t j = 0; j < k; j++) {
+        sp[j] = x;
+        if (j + 1 < k)
+            x = x->args[0];
     }
-    for (int i = 0; i < 2; i++) {
-        uint32_t p = column_pos(kids[i], name, UINT32_MAX);
-        if (p != UINT32_MAX)
-            return p;
+    uint32_t found = UINT32_MAX;
+    for (uint32_t j = k; j-- > 0 && found == UINT32_MAX;) {
+        const sq_expr *y = sp[j];
+        const sq_expr *kids[2] = {y->operand, y->else_expr};
+        for (uint32_t i = 1; i < y->nargs && found == UINT32_MAX; i++)
+            found = column_pos(y->args[i], name, UINT32_MAX);
+        for (int i = 0; i < 2 && found == UINT32_MAX; i++)
+            found = column_pos(kids[i], name, UINT32_MAX);
     }
-    return dflt;
+    if (sp != small)
+        tn_free((void *)sp);
+    return found != UINT32_MAX ? found : dflt;
 }
 
 /* Rewrite an expression bound over the input (with aggregate placeholders) onto the aggregate's
@@ -522,36 +536,67 @@ static uint32_t column_pos(const sq_expr *ast, const char *name, uint32_t dflt)
 static int post_agg(sq_binder *b, ex_expr **e, ex_expr *const *groups, uint32_t ng, const sq_scope *sc,
                     const sq_expr *ast, uint32_t pos)
 {
-    ex_expr *x = *e;
-    if (x->kind == EX_COLREF && x->col >= SQ_AGG_REF_BASE) {
-        x->col = ng + (x->col - SQ_AGG_REF_BASE);
-        return TN_OK;
+    /* down the first arguments in a loop (long operator chains cost no stack), then the other
+     * arguments of the nodes passed, bottom-up: the order of a recursive walk */
+    ex_expr **small[16], ***sp = small;
+    uint32_t k = 0, cap = TN_ARRAY_LEN(small);
+    int rc = TN_OK;
+    for (ex_expr **slot = e; slot;) {
+        ex_expr *x = *slot;
+        if (x->kind == EX_COLREF && x->col >= SQ_AGG_REF_BASE) {
+            x->col = ng + (x->col - SQ_AGG_REF_BASE);
+            break;
+        }
+        if (x->kind == EX_COLREF && x->col >= SQ_UNNEST_REF_BASE)
+            break; /* UNNEST placeholder: mapped by the planner */
+        bool replaced = false;
+        for (uint32_t i = 0; i < ng && !replaced; i++) {
+            if (!sq_expr_equal(x, groups[i]))
+                continue;
+            ex_expr *r = ex_expr_colref(i, groups[i]->type);
+            if (!r) {
+                rc = nomem(b);
+                goto done;
+            }
+            r->alias = x->alias;
+            x->alias = NULL;
+            ex_expr_free(x);
+            *slot = r;
+            replaced = true;
+        }
+        if (replaced)
+            break;
+        if (x->kind == EX_COLREF) {
+            const char *name = x->col < sc->ncols ? sc->cols[x->col].name : "?";
+            rc = sq_bind_error(b, TN_ERROR, column_pos(ast, name, pos),
+                               "column \"%s\" must appear in the GROUP BY clause or be used in an aggregate function",
+                               name);
+            goto done;
+        }
+        if (k == cap) {
+            ex_expr ***n = tn_malloc((size_t)cap * 2 * sizeof *n);
+            if (!n) {
+                rc = nomem(b);
+                goto done;
+            }
+            memcpy(n, sp, (size_t)k * sizeof *n);
+            if (sp != small)
+                tn_free(sp);
+            sp = n;
+            cap *= 2;
+        }
+        sp[k++] = slot;
+        slot = x->nargs ? &x->args[0] : NULL;
     }
-    if (x->kind == EX_COLREF && x->col >= SQ_UNNEST_REF_BASE)
-        return TN_OK; /* UNNEST placeholder: mapped by the planner */
-    for (uint32_t i = 0; i < ng; i++) {
-        if (!sq_expr_equal(x, groups[i]))
-            continue;
-        ex_expr *r = ex_expr_colref(i, groups[i]->type);
-        if (!r)
-            return nomem(b);
-        r->alias = x->alias;
-        x->alias = NULL;
-        ex_expr_free(x);
-        *e = r;
-        return TN_OK;
+    for (uint32_t j = k; j-- > 0 && !rc;) {
+        ex_expr *x = *sp[j];
+        for (uint32_t i = 1; i < x->nargs && !rc; i++)
+            rc = post_agg(b, &x->args[i], groups, ng, sc, ast, pos);
     }
-    if (x->kind == EX_COLREF) {
-        const char *name = x->col < sc->ncols ? sc->cols[x->col].name : "?";
-        return sq_bind_error(b, TN_ERROR, column_pos(ast, name, pos),
-                             "column \"%s\" must appear in the GROUP BY clause or be used in an aggregate function", name);
-    }
-    for (uint32_t i = 0; i < x->nargs; i++) {
-        int rc = post_agg(b, &x->args[i], groups, ng, sc, ast, pos);
-        if (rc)
-            return rc;
-    }
-    return TN_OK;
+done:
+    if (sp != small)
+        tn_free(sp);
+    return rc;
 }
 
 /* Select item named `name` (output column names), or -1. */

@@ -184,31 +184,37 @@ bool sq_value_equal(const tn_value *a, const tn_value *b)
 
 bool sq_expr_equal(const ex_expr *a, const ex_expr *b)
 {
-    if (a == b)
-        return true;
-    if (!a || !b)
-        return false;
-    if (a->kind != b->kind || !tn_type_equal(a->type, b->type) || a->flag != b->flag || a->nargs != b->nargs)
-        return false;
-    switch (a->kind) {
-    case EX_CONST:
-        if (!sq_value_equal(&a->value, &b->value))
+    /* loops down the first arguments (long operator chains), recurses on the others */
+    for (;;) {
+        if (a == b)
+            return true;
+        if (!a || !b)
             return false;
-        break;
-    case EX_COLREF:
-        if (a->col != b->col)
+        if (a->kind != b->kind || !tn_type_equal(a->type, b->type) || a->flag != b->flag || a->nargs != b->nargs)
             return false;
-        break;
-    case EX_FUNC:
-        if (a->fn != b->fn)
-            return false;
-        break;
-    default: break;
+        switch (a->kind) {
+        case EX_CONST:
+            if (!sq_value_equal(&a->value, &b->value))
+                return false;
+            break;
+        case EX_COLREF:
+            if (a->col != b->col)
+                return false;
+            break;
+        case EX_FUNC:
+            if (a->fn != b->fn)
+                return false;
+            break;
+        default: break;
+        }
+        for (uint32_t i = 1; i < a->nargs; i++)
+            if (!sq_expr_equal(a->args[i], b->args[i]))
+                return false;
+        if (!a->nargs)
+            return true;
+        a = a->args[0];
+        b = b->args[0];
     }
-    for (uint32_t i = 0; i < a->nargs; i++)
-        if (!sq_expr_equal(a->args[i], b->args[i]))
-            return false;
-    return true;
 }
 
 /* ======================= literals ======================= */
@@ -1265,14 +1271,17 @@ static int bind_nullif(sq_bctx *c, const sq_expr *e, ex_expr **out)
 
 bool sq_has_aggregate(const sq_expr *e)
 {
-    if (!e)
-        return false;
-    if (e->kind == SQ_E_FUNC && ex_agg_lookup(e->str) >= 0)
-        return true;
-    for (uint32_t i = 0; i < e->nargs; i++)
-        if (sq_has_aggregate(e->args[i]))
+    /* loops down the first arguments (long operator chains), recurses on the rest */
+    for (; e; e = e->nargs ? e->args[0] : NULL) {
+        if (e->kind == SQ_E_FUNC && ex_agg_lookup(e->str) >= 0)
             return true;
-    return sq_has_aggregate(e->operand) || sq_has_aggregate(e->else_expr);
+        for (uint32_t i = 1; i < e->nargs; i++)
+            if (sq_has_aggregate(e->args[i]))
+                return true;
+        if (sq_has_aggregate(e->operand) || sq_has_aggregate(e->else_expr))
+            return true;
+    }
+    return false;
 }
 
 void sq_bctx_clear(sq_bctx *c)

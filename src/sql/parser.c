@@ -70,9 +70,12 @@ int sqp_enter(sq_parser *p)
 
 int sqp_check_height(sq_parser *p, const sq_expr *e)
 {
-    if (e->height > SQ_MAX_DEPTH)
+    if (e->nest > SQ_MAX_DEPTH)
         return sq_error_at(p->err, TN_ERROR, p->sql, sqp_peek(p)->off,
                            "expression is too deeply nested (more than %d levels)", SQ_MAX_DEPTH);
+    if (e->height > SQ_MAX_HEIGHT)
+        return sq_error_at(p->err, TN_ERROR, p->sql, sqp_peek(p)->off,
+                           "expression is too long (more than %d operators in a chain)", SQ_MAX_HEIGHT);
     return TN_OK;
 }
 

@@ -3,9 +3,13 @@
  * SELECT, sources, type names; parser_expr.c: expressions by precedence climbing).
  *
  * The parser works on the token array of one statement (token.h) and builds the AST (ast.h) in
- * the statement's arena. Recursion depth (nested parentheses, subqueries) and expression tree
- * height are both limited to SQ_MAX_DEPTH so hostile input cannot exhaust the stack here or in
- * the binder and executor, which walk the same trees recursively.
+ * the statement's arena. Recursion depth (nested parentheses, subqueries, prefix operators) and
+ * expression nesting (sq_expr.nest: tree height not counting the first operand of binary
+ * operators) are limited to SQ_MAX_DEPTH, so hostile input cannot exhaust the stack here or in
+ * the binder and executor, which walk the same trees recursively. Left-leaning operator chains
+ * (1 + 2 + 3 ...) are built without recursion and walked in loops everywhere (binder, planner,
+ * evaluator), so they are only bounded by SQ_MAX_HEIGHT, which keeps the work per statement
+ * proportionate (PostgreSQL accepts such chains; DuckDB stops at 1000 levels).
  */
 #ifndef TN_SQ_PARSER_H
 #define TN_SQ_PARSER_H
@@ -14,6 +18,7 @@
 #include "token.h"
 
 #define SQ_MAX_DEPTH 1000
+#define SQ_MAX_HEIGHT 32768
 
 /* Parse the first statement of sql starting at byte `start`. *out is arena-allocated (type
  * SQ_ST_EMPTY when only whitespace/comments remain); *end receives the offset just past the

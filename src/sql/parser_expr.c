@@ -297,6 +297,10 @@ static int parse_subscript(sq_parser *p, sq_expr **left)
             e->height = lo->height + 1;
         if (hi && hi->height + 1 > e->height)
             e->height = hi->height + 1;
+        if (lo && lo->nest + 1 > e->nest)
+            e->nest = lo->nest + 1;
+        if (hi && hi->nest + 1 > e->nest)
+            e->nest = hi->nest + 1;
         if ((rc = sqp_check_height(p, e)))
             return rc;
     }
@@ -383,6 +387,8 @@ static int parse_case(sq_parser *p, sq_expr **out)
             return rc;
         if (e->operand->height + 1 > e->height)
             e->height = e->operand->height + 1;
+        if (e->operand->nest + 1 > e->nest)
+            e->nest = e->operand->nest + 1;
     }
     if (!sqp_is_kw(p, SQ_KW_WHEN))
         return sqp_syntax(p);
@@ -398,6 +404,8 @@ static int parse_case(sq_parser *p, sq_expr **out)
             return rc;
         if (e->else_expr->height + 1 > e->height)
             e->height = e->else_expr->height + 1;
+        if (e->else_expr->nest + 1 > e->nest)
+            e->nest = e->else_expr->nest + 1;
     }
     if ((rc = sqp_check_height(p, e)))
         return rc;

@@ -47,72 +47,127 @@ static bool volatile_fn(const ex_func *fn)
     return false;
 }
 
+/* Expression walks here recurse on arguments 1.. and loop along the first argument, so left-
+ * leaning operator chains (1 + 2 + 3 ..., thousands deep) cost no stack; the remaining recursion
+ * is bounded by the parser's nesting limit. */
+
 static bool is_constant(const ex_expr *e)
 {
-    if (e->kind == EX_COLREF)
-        return false;
-    if (e->kind == EX_FUNC && volatile_fn(e->fn))
-        return false;
-    for (uint32_t i = 0; i < e->nargs; i++)
-        if (!is_constant(e->args[i]))
+    for (; e; e = e->nargs ? e->args[0] : NULL) {
+        if (e->kind == EX_COLREF)
             return false;
+        if (e->kind == EX_FUNC && volatile_fn(e->fn))
+            return false;
+        for (uint32_t i = 1; i < e->nargs; i++)
+            if (!is_constant(e->args[i]))
+                return false;
+    }
     return true;
+}
+
+/* Replace *ep (constant) by its folded value; TN_ERROR (left alone) when it fails to evaluate. */
+static int fold_here(ex_expr **ep)
+{
+    ex_expr *e = *ep;
+    tn_value v;
+    memset(&v, 0, sizeof v);
+    tn_err tmp = TN_ERR_INIT;
+    int rc = ex_expr_fold(e, &v, &tmp);
+    if (rc)
+        return rc == TN_NOMEM ? rc : TN_ERROR;
+    v.type = e->type;
+    ex_expr *c = ex_expr_const(&v);
+    tn_value_free(&v);
+    if (!c)
+        return TN_NOMEM;
+    c->alias = e->alias;
+    e->alias = NULL;
+    ex_expr_free(e);
+    *ep = c;
+    return TN_OK;
 }
 
 int sq_fold(ex_expr **ep)
 {
-    ex_expr *e = *ep;
-    if (!e || e->kind == EX_CONST || e->kind == EX_COLREF)
+    if (!*ep)
         return TN_OK;
-    if (is_constant(e)) {
-        tn_value v;
-        memset(&v, 0, sizeof v);
-        tn_err tmp = TN_ERR_INIT;
-        int rc = ex_expr_fold(e, &v, &tmp);
-        if (rc == TN_OK) {
-            v.type = e->type;
-            ex_expr *c = ex_expr_const(&v);
-            tn_value_free(&v);
-            if (!c)
+    /* the spine: *ep, its first argument, that one's first argument, ... (slots, so nodes can be
+     * replaced in place); constness is computed once, bottom-up, so a long chain stays linear */
+    ex_expr **small[16], ***sp = small;
+    uint32_t k = 0, cap = TN_ARRAY_LEN(small);
+    for (ex_expr **x = ep; *x && (*x)->kind != EX_CONST && (*x)->kind != EX_COLREF; x = &(*x)->args[0]) {
+        if (k == cap) {
+            ex_expr ***n = tn_malloc((size_t)cap * 2 * sizeof *n);
+            if (!n) {
+                if (sp != small)
+                    tn_free(sp);
                 return TN_NOMEM;
-            c->alias = e->alias;
-            e->alias = NULL;
-            ex_expr_free(e);
-            *ep = c;
-            return TN_OK;
+            }
+            memcpy(n, sp, (size_t)k * sizeof *n);
+            if (sp != small)
+                tn_free(sp);
+            sp = n;
+            cap *= 2;
         }
-        if (rc == TN_NOMEM)
-            return rc;
-        /* fall through: fold what can be folded below it */
+        sp[k++] = x;
+        if (!(*x)->nargs)
+            break;
     }
-    for (uint32_t i = 0; i < e->nargs; i++) {
-        int rc = sq_fold(&e->args[i]);
-        if (rc)
-            return rc;
+    int rc = TN_OK;
+    /* top = the highest spine node whose whole subtree is constant (constness only grows
+     * towards the bottom, so it is a suffix of the spine) */
+    uint32_t top = k;
+    for (uint32_t j = k; j-- > 0;) {
+        ex_expr *x = *sp[j];
+        bool c = !(x->kind == EX_FUNC && volatile_fn(x->fn));
+        if (c && x->nargs)
+            c = (j + 1 < k ? top == j + 1 : is_constant(x->args[0]));
+        for (uint32_t i = 1; c && i < x->nargs; i++)
+            c = is_constant(x->args[i]);
+        if (!c)
+            break;
+        top = j;
     }
-    return TN_OK;
+    if (top < k) {
+        rc = fold_here(sp[top]);
+        if (rc == TN_OK || rc == TN_NOMEM)
+            k = top; /* folded: nothing below it is left */
+        else
+            rc = TN_OK; /* it fails to evaluate: left for run time (its error), fold inside below */
+    }
+    /* the other arguments of the spine nodes that were not folded away */
+    for (uint32_t j = 0; j < k && !rc; j++) {
+        ex_expr *x = *sp[j];
+        for (uint32_t i = 1; i < x->nargs && !rc; i++)
+            rc = sq_fold(&x->args[i]);
+        if (j == k - 1 && x->nargs && !rc)
+            rc = sq_fold(&x->args[0]); /* the bottom's first argument ends the spine */
+    }
+    if (sp != small)
+        tn_free(sp);
+    return rc;
 }
 
 /* ======================= column usage and renumbering ======================= */
 
 static void mark_used(const ex_expr *e, bool *used, uint32_t ncols)
 {
-    if (!e)
-        return;
-    if (e->kind == EX_COLREF && e->col < ncols)
-        used[e->col] = true;
-    for (uint32_t i = 0; i < e->nargs; i++)
-        mark_used(e->args[i], used, ncols);
+    for (; e; e = e->nargs ? e->args[0] : NULL) {
+        if (e->kind == EX_COLREF && e->col < ncols)
+            used[e->col] = true;
+        for (uint32_t i = 1; i < e->nargs; i++)
+            mark_used(e->args[i], used, ncols);
+    }
 }
 
 static void remap(ex_expr *e, const uint32_t *map, uint32_t ncols)
 {
-    if (!e)
-        return;
-    if (e->kind == EX_COLREF && e->col < ncols)
-        e->col = map[e->col];
-    for (uint32_t i = 0; i < e->nargs; i++)
-        remap(e->args[i], map, ncols);
+    for (; e; e = e->nargs ? e->args[0] : NULL) {
+        if (e->kind == EX_COLREF && e->col < ncols)
+            e->col = map[e->col];
+        for (uint32_t i = 1; i < e->nargs; i++)
+            remap(e->args[i], map, ncols);
+    }
 }
 
 /* ======================= predicate pushdown ======================= */
@@ -404,27 +459,38 @@ static void remap_inputs(sq_bound *bs, const uint32_t *map, uint32_t ncols)
 /* Copy of e with every column reference replaced by a copy of proj[col]. NULL on OOM. */
 static ex_expr *substitute(const ex_expr *e, ex_expr *const *proj)
 {
-    if (e->kind == EX_COLREF)
-        return ex_expr_copy(proj[e->col]);
-    ex_expr *c = ex_expr_new(e->kind, e->type);
-    if (!c)
-        return NULL;
-    c->fn = e->fn;
-    c->flag = e->flag;
-    c->col = e->col;
-    if (e->kind == EX_CONST && tn_value_copy(&c->value, &e->value) != TN_OK) {
-        c->value.is_null = true;
-        ex_expr_free(c);
-        return NULL;
-    }
-    for (uint32_t i = 0; i < e->nargs; i++) {
-        ex_expr *a = substitute(e->args[i], proj);
-        if (!a || ex_expr_add_arg(c, a) != TN_OK) {
-            ex_expr_free(c);
-            return NULL;
+    ex_expr *root = NULL, **slot = &root;
+    for (const ex_expr *x = e; x; x = x->nargs ? x->args[0] : NULL) {
+        if (x->kind == EX_COLREF) {
+            if (!(*slot = ex_expr_copy(proj[x->col])))
+                goto fail;
+            break;
         }
+        ex_expr *c = ex_expr_new(x->kind, x->type);
+        if (!c)
+            goto fail;
+        *slot = c;
+        c->fn = x->fn;
+        c->flag = x->flag;
+        c->col = x->col;
+        if (x->kind == EX_CONST && tn_value_copy(&c->value, &x->value) != TN_OK) {
+            c->value.is_null = true;
+            goto fail;
+        }
+        if (!x->nargs)
+            break;
+        if (!(c->args = tn_calloc(x->nargs, sizeof *c->args)))
+            goto fail;
+        c->nargs = x->nargs; /* args[0] filled by the next round */
+        for (uint32_t i = 1; i < x->nargs; i++)
+            if (!(c->args[i] = substitute(x->args[i], proj)))
+                goto fail;
+        slot = &c->args[0];
     }
-    return c;
+    return root;
+fail:
+    ex_expr_free(root);
+    return NULL;
 }
 
 /* Append conjunct c to *where (consumed). */
@@ -453,11 +519,13 @@ static int and_into(ex_expr **where, ex_expr *c)
 
 static bool has_volatile(const ex_expr *e)
 {
-    if (e->kind == EX_FUNC && volatile_fn(e->fn))
-        return true;
-    for (uint32_t i = 0; i < e->nargs; i++)
-        if (has_volatile(e->args[i]))
+    for (; e; e = e->nargs ? e->args[0] : NULL) {
+        if (e->kind == EX_FUNC && volatile_fn(e->fn))
             return true;
+        for (uint32_t i = 1; i < e->nargs; i++)
+            if (has_volatile(e->args[i]))
+                return true;
+    }
     return false;
 }
 
@@ -761,10 +829,12 @@ static int plan_sort_after_project(sq_bound *bs, ex_op **op, bool *limit_done, t
 /* e with every UNNEST placeholder SQ_UNNEST_REF_BASE + k renumbered to base + k. */
 static void remap_unnest(ex_expr *e, uint32_t base)
 {
-    if (e->kind == EX_COLREF && e->col >= SQ_UNNEST_REF_BASE && e->col < SQ_AGG_REF_BASE)
-        e->col = base + (e->col - SQ_UNNEST_REF_BASE);
-    for (uint32_t i = 0; i < e->nargs; i++)
-        remap_unnest(e->args[i], base);
+    for (; e; e = e->nargs ? e->args[0] : NULL) {
+        if (e->kind == EX_COLREF && e->col >= SQ_UNNEST_REF_BASE && e->col < SQ_AGG_REF_BASE)
+            e->col = base + (e->col - SQ_UNNEST_REF_BASE);
+        for (uint32_t i = 1; i < e->nargs; i++)
+            remap_unnest(e->args[i], base);
+    }
 }
 
 /* The select list with UNNEST: PROJECT(used input columns, unnest lists) -> UNNEST -> PROJECT

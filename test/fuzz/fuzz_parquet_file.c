@@ -200,7 +200,8 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
     const pql_loc *l = k < ly.footer.n ? &ly.footer.v[k] : &ly.headers.v[k - ly.footer.n];
     uint8_t rep[24];
     size_t rn;
-    uint64_t old = read_varint(data + l->off + (l->kind == PQL_LISTSIZE ? 1 : 0), l->len);
+    size_t skip = l->kind == PQL_LISTSIZE ? 1 : 0; /* list header byte before a long-form size */
+    uint64_t old = read_varint(data + l->off + skip, l->len - skip);
     uint32_t pick = (r >> 12) % 12;
     if (l->kind == PQL_INT) {
         int64_t ov = (int64_t)(old >> 1) ^ -(int64_t)(old & 1);
