@@ -5,10 +5,17 @@
 //                                               row groups, sorted, comma-separated>\t<codecs>\t<rows>\t<row groups>
 //        node decode.mjs tsv "SQL"              the result as tab-separated lines (values CAST to VARCHAR
 //                                               by the caller when exact text matters)
+//        node decode.mjs time THREADS RUNS SQL...
+//                                               per query, after one warm-up, RUNS timed runs (every
+//                                               result chunk fetched): <index>\t<best wall s>\t<mean CPU s>
+//                                               (CPU = user+system time of the whole process during the
+//                                               run: all DuckDB threads; robust against other load when
+//                                               THREADS is 1). THREADS is a number or "default".
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const [mode, ...rest] = process.argv.slice(2);
-const instance = await DuckDBInstance.create(':memory:');
+const threads = mode === 'time' && rest[0] !== 'default' ? { threads: String(rest[0]) } : {};
+const instance = await DuckDBInstance.create(':memory:', threads);
 const con = await instance.connect();
 await con.run("SET TimeZone='UTC'");
 const q = s => "'" + s.replace(/'/g, "''") + "'";
@@ -28,7 +35,28 @@ if (mode === 'exec') {
 } else if (mode === 'tsv') {
   const rows = (await con.runAndReadAll(rest[0])).getRows();
   for (const r of rows) console.log(r.map(v => (v === null ? 'NULL' : String(v))).join('\t'));
+} else if (mode === 'time') {
+  const runs = Math.max(1, parseInt(rest[1], 10) || 3);
+  const once = async sql => {
+    const result = await con.stream(sql);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+    }
+  };
+  for (const [i, sql] of rest.slice(2).entries()) {
+    await once(sql);
+    let wall = Infinity, cpu = 0;
+    for (let r = 0; r < runs; r++) {
+      const c0 = process.cpuUsage(), t0 = process.hrtime.bigint();
+      await once(sql);
+      const t = Number(process.hrtime.bigint() - t0) / 1e9, c = process.cpuUsage(c0);
+      wall = Math.min(wall, t);
+      cpu += (c.user + c.system) / 1e6 / runs;
+    }
+    console.log(`${i}\t${wall.toFixed(6)}\t${cpu.toFixed(6)}`);
+  }
 } else {
-  console.error('usage: node decode.mjs exec SQL... | layout FILE... | tsv SQL');
+  console.error('usage: node decode.mjs exec SQL... | layout FILE... | tsv SQL | time THREADS RUNS SQL...');
   process.exit(2);
 }

@@ -13,8 +13,9 @@
 #   DELTA_BINARY_PACKED        DuckDB, PARQUET_VERSION V2, DICTIONARY_SIZE_LIMIT 0 (integers)
 #   BYTE_STREAM_SPLIT          same (float, double)
 #   DELTA_LENGTH_BYTE_ARRAY    same (varchar)
-#   DELTA_BYTE_ARRAY           DuckDB 1.5 never writes it; tarn is tried (COPY with a v2 option) and
-#                              the row is skipped with a note when no writer produces it
+#   DELTA_BYTE_ARRAY           DuckDB 1.5 never writes it: tarn copies the PLAIN file's values with
+#                              PARQUET_VERSION v2 and no dictionary (its writer picks DELTA_BYTE_ARRAY
+#                              when shared prefixes save bytes); skipped with a note if it does not
 # The encoding actually found in the footer (parquet_metadata) is printed, not the intended one.
 # Files are generated once and reused (about 2.8 GB for 10M rows). The first generation takes long:
 # DuckDB compresses brotli at quality 11, so the brotli files alone take most of an hour on two
@@ -90,6 +91,7 @@ duck_opts_for() {
 # tarn COPY option sets tried for encodings DuckDB does not write (v2 options are being added).
 TARN_V2_OPTS=("PARQUET_VERSION v2, DICTIONARY_SIZE_LIMIT 0" "PARQUET_VERSION v2, DICTIONARY false" "PARQUET_VERSION v2")
 
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 notes=()
 files=() ftypes=() fencs=() fcodecs=() fwriter=()
 echo "generating files in $DATA (rows=$ROWS; existing files are reused) ..." >&2
@@ -105,9 +107,15 @@ for t in $TYPES; do
                     $DUCK exec "COPY (SELECT $e AS x FROM range($ROWS)) TO '$f.tmp' (FORMAT parquet, COMPRESSION $c, $opts)"
                     mv "$f.tmp" "$f"
                 else
+                    # tarn copies the values from the PLAIN/uncompressed file (it has no hash()).
+                    src=$DATA/${t}_PLAIN_uncompressed_${ROWS}.parquet
+                    if [ ! -f "$src" ]; then
+                        $DUCK exec "COPY (SELECT $e AS x FROM range($ROWS)) TO '$src.tmp' (FORMAT parquet, COMPRESSION uncompressed, $(duck_opts_for PLAIN))"
+                        mv "$src.tmp" "$src"
+                    fi
                     made=0
                     for o in "${TARN_V2_OPTS[@]}"; do
-                        if $TARN -c "COPY (SELECT $e AS x FROM range($ROWS)) TO '$f.tmp' (FORMAT parquet, COMPRESSION $c, $o)" >/dev/null 2>&1; then
+                        if $TARN -c "COPY (SELECT x FROM '$src') TO '$f.tmp' (FORMAT parquet, COMPRESSION $c, $o)" >/dev/null 2>&1; then
                             if $DUCK layout "$f.tmp" | cut -f2 | grep -q "$enc"; then mv "$f.tmp" "$f"; made=1; break; fi
                         fi
                         rm -f "$f.tmp"
@@ -151,40 +159,52 @@ for i in "${!files[@]}"; do
     if [ "${ftypes[$i]}" = varchar ]; then Q+=("SELECT min(x), max(x) FROM '${files[$i]}'")
     else Q+=("SELECT sum(x) FROM '${files[$i]}'"); fi
 done
+# tarn: wall = best of R runs (tarn_bench after its warm-up); CPU = user+system time of
+# `tarn_bench -r R+1` minus that of `tarn_bench -r 1`, divided by R (startup and warm-up cancel).
+cpu_of() { ( "$@" >/dev/null 2>&1; times ) | tail -1 | awk '{ s = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); s += a[1] * 60 + a[2] } print s }'; }
 echo "timing ${#Q[@]} files: tarn ..." >&2
-T=()
+T=() TC=()
 for q in "${Q[@]}"; do
-    if line=$($BENCH -r "$RUNS" "$q" 2>/dev/null); then T+=("$(echo "$line" | cut -f2)"); else T+=("ERR"); fi
+    if line=$($BENCH -r "$RUNS" "$q" 2>/dev/null); then
+        T+=("$(echo "$line" | cut -f2)")
+        c1=$(cpu_of "$BENCH" -r 1 "$q"); cn=$(cpu_of "$BENCH" -r $((RUNS + 1)) "$q")
+        TC+=("$(awk -v a="$c1" -v b="$cn" -v r="$RUNS" 'BEGIN { printf "%.6f", (b - a) / r }')")
+    else T+=("ERR"); TC+=("ERR"); fi
 done
 echo "timing: DuckDB (default threads) ..." >&2
-mapfile -t D < <(node bench/duckdb_bench.mjs default "$RUNS" "${Q[@]}")
+mapfile -t D < <($DUCK time default "$RUNS" "${Q[@]}")
 echo "timing: DuckDB (threads=1) ..." >&2
-mapfile -t D1 < <(node bench/duckdb_bench.mjs 1 "$RUNS" "${Q[@]}")
+mapfile -t D1 < <($DUCK time 1 "$RUNS" "${Q[@]}")
 
-printf "\nrows=%s, best of %s after a warm-up; MB = 10^6 bytes of decoded values; ratio = tarn time / DuckDB time (< 1: tarn faster)\n" "$ROWS" "$RUNS"
-printf "%-8s %-24s %-13s %8s %8s %9s %9s %9s %9s %9s %9s %8s %8s %7s %7s %s\n" \
-    type encoding codec "file MB" "data MB" "tarn ms" "duck ms" "duck1t ms" "tarn MB/s" "duck MB/s" "d1t MB/s" \
-    "tarn Mr/s" "d1t Mr/s" ratio ratio1t chk
+printf "\nrows=%s; wall = best of %s after a warm-up; cpu = mean user+system time per run (robust to other load;\n" "$ROWS" "$RUNS"
+printf "tarn and DuckDB threads=1 only); MB = 10^6 bytes of decoded values; MB/s and Mrows/s from cpu time;\n"
+printf "ratios = tarn time / DuckDB time (< 1: tarn faster); load average at start: %s\n" "$LOAD0"
+printf "%-8s %-30s %-12s %7s %7s | %26s | %17s | %15s | %15s | %20s |\n" "" "" "" "" "" "wall ms" "cpu ms" "MB/s (cpu)" \
+    "Mrows/s (cpu)" "ratio tarn/duckdb"
+printf "%-8s %-30s %-12s %7s %7s | %8s %8s %8s | %8s %8s | %7s %7s | %7s %7s | %6s %6s %6s | %s\n" \
+    type encoding codec "file MB" "data MB" "tarn" "duck" "duck1t" "tarn" "duck1t" "tarn" "duck1t" "tarn" "duck1t" \
+    "wall" "wall1t" "cpu1t" chk
 for i in "${!files[@]}"; do
     f=${files[$i]}; t=${ftypes[$i]}
     fmb=$(awk -v b="$(stat -c %s "$f")" 'BEGIN{printf "%.1f", b/1e6}')
     dbytes=${DATABYTES[$t]}
-    tt=${T[$i]}
-    d=$(echo "${D[$i]}" | cut -f2); d1=$(echo "${D1[$i]}" | cut -f2)
+    d=$(echo "${D[$i]}" | cut -f2); d1=$(echo "${D1[$i]}" | cut -f2); d1c=$(echo "${D1[$i]}" | cut -f3)
     # Same answer from both engines?
     cq="SELECT CAST(min(x) AS VARCHAR), CAST(max(x) AS VARCHAR), CAST(count(x) AS VARCHAR) FROM '$f'"
     tv=$($TARN -csv -noheader -c "$cq" 2>/dev/null | tr ',' '\t' || true)
     dv=$($DUCK tsv "$cq")
     chk=ok; [ "$tv" = "$dv" ] || chk="DIFF(tarn '$tv' duckdb '$dv')"
     enc=${ACTUAL[$f]:-?}
+    [ "$enc" = RLE ] || enc=$(echo "$enc" | tr ',' '\n' | grep -vx RLE | paste -sd, -) # RLE = levels only
     [ "${fwriter[$i]}" = tarn ] && enc="$enc(tarn)"
     awk -v t="$t" -v enc="$enc" -v c="${fcodecs[$i]}" -v fmb="$fmb" -v db="$dbytes" -v n="$ROWS" \
-        -v tt="$tt" -v d="$d" -v d1="$d1" -v chk="$chk" 'BEGIN {
+        -v tt="${T[$i]}" -v tc="${TC[$i]}" -v d="$d" -v d1="$d1" -v d1c="$d1c" -v chk="$chk" 'BEGIN {
         mb = db / 1e6
-        if (tt == "ERR") { ts = "ERR"; tmbs = "-"; tmr = "-"; r = "-"; r1 = "-" }
-        else { ts = sprintf("%.1f", tt * 1000); tmbs = sprintf("%.0f", mb / tt); tmr = sprintf("%.1f", n / tt / 1e6);
-               r = sprintf("%.2f", tt / d); r1 = sprintf("%.2f", tt / d1) }
-        printf "%-8s %-24s %-13s %8s %8.1f %9s %9.1f %9.1f %9s %9.0f %9.0f %8s %8.1f %7s %7s %s\n",
-            t, enc, c, fmb, mb, ts, d * 1000, d1 * 1000, tmbs, mb / d, mb / d1, tmr, n / d1 / 1e6, r, r1, chk }'
+        if (tt == "ERR") { ts = "ERR"; tcs = "-"; tmbs = "-"; tmr = "-"; r = "-"; r1 = "-"; rc = "-" }
+        else { ts = sprintf("%.1f", tt * 1000); tcs = sprintf("%.1f", tc * 1000); tmbs = sprintf("%.0f", mb / tc);
+               tmr = sprintf("%.1f", n / tc / 1e6); r = sprintf("%.2f", tt / d); r1 = sprintf("%.2f", tt / d1);
+               rc = sprintf("%.2f", tc / d1c) }
+        printf "%-8s %-30s %-12s %7s %7.1f | %8s %8.1f %8.1f | %8s %8.1f | %7s %7.0f | %7s %7.1f | %6s %6s %6s | %s\n",
+            t, enc, c, fmb, mb, ts, d * 1000, d1 * 1000, tcs, d1c * 1000, tmbs, mb / d1c, tmr, n / d1c / 1e6, r, r1, rc, chk }'
 done
 for n in "${notes[@]+"${notes[@]}"}"; do echo "note: $n"; done

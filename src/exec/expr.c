@@ -1204,7 +1204,7 @@ static int chain_buf(ex_expr *top, uint32_t slot, tn_type t, uint32_t rows, tn_v
  * with the chain's length. A lone node is evaluated directly. */
 static int eval_chain(ex_expr *e, tn_chunk *in, const uint32_t *sel, uint32_t n, tn_vector *out, tn_err *err)
 {
-    if (!chain_node(e->args[0]) || !chain_node(e) )
+    if (!chain_node(e) || !chain_node(e->args[0]))
         return e->kind == EX_FUNC ? eval_func(e, in, sel, n, out, NULL, err) : eval_cast(e, in, sel, n, out, NULL, err);
     uint32_t k = 0;
     for (ex_expr *x = e; chain_node(x); x = x->args[0])

@@ -24,7 +24,9 @@ void ex_view_resolve(const tn_vector *v, uint32_t count, tn_vview *vw, uint64_t 
 
 /* Append the rows sel[0..n) (or 0..n) of src (any kind, count physical rows) to the FLAT vector
  * dst at rows [at, at+n) (dst capacity is grown as needed). Non-inline strings are copied into
- * dst's own heap, so dst never depends on src. TN_OK / TN_NOMEM. */
+ * dst's own heap, so dst never depends on src. Nested types go to ex_nested_append (nested.h):
+ * deep copies whose strings stay in src's refcounted buffers, which dst then keeps alive.
+ * ex_vec_gather / ex_vec_slice dispatch nested types the same way. TN_OK / TN_NOMEM. */
 int ex_vec_append(tn_vector *dst, uint32_t at, const tn_vector *src, uint32_t count, const uint32_t *sel,
                   uint32_t n);
 /* dst (reset, FLAT, capacity >= n) rows [0, n) = FLAT src rows idx[0..n). String views are

@@ -228,7 +228,7 @@ static int rle_corrupt(const pq_rle_decoder *d, tn_err *err, const char *what)
 void pq_rle_init(pq_rle_decoder *d, const uint8_t *data, size_t n, int bit_width)
 {
     d->start = d->p = data;
-    d->end = data + n;
+    d->end = data ? data + n : data; /* no arithmetic on NULL (empty input) */
     d->bit_width = bit_width;
     d->rle_left = 0;
     d->rle_value = 0;

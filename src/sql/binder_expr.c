@@ -774,8 +774,8 @@ static bool is_conj(const sq_expr *x, int op) { return x->kind == SQ_E_BINARY &&
 /* AND/OR chains become one n-ary node (operands in written order). */
 static int collect_conj(sq_bctx *c, const sq_expr *e, int op, ex_expr *node)
 {
-    const sq_expr *small[32], **spine;
-    uint32_t n;
+    const sq_expr *small[32], **spine = small;
+    uint32_t n = 0;
     int rc = chain_spine(c->b, e, is_conj, op, small, 32, &spine, &n);
     if (rc)
         return rc;
@@ -1421,8 +1421,8 @@ static bool is_arith(const sq_expr *x, int op)
  * is bound bottom-up in a loop over its left spine, so its length costs no stack. */
 static int bind_binary_chain(sq_bctx *c, const sq_expr *e, ex_expr **out)
 {
-    const sq_expr *small[32], **spine;
-    uint32_t n;
+    const sq_expr *small[32], **spine = small;
+    uint32_t n = 0;
     int rc = chain_spine(c->b, e, is_arith, 0, small, 32, &spine, &n);
     if (rc)
         return rc;

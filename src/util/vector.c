@@ -110,6 +110,7 @@ void tn_vector_ref(tn_vector *v) { atomic_fetch_add((_Atomic int64_t *)&v->refcn
 
 static void release_contents(tn_vector *v)
 {
+    v->own_heap_bytes = 0;
     for (uint32_t i = 0; i < v->nheap; i++)
         tn_buf_unref(v->heap[i]);
     v->nheap = 0;
@@ -225,6 +226,8 @@ int tn_vector_alloc_string(tn_vector *v, uint32_t len, char **out)
     }
     if (!last) {
         size_t cap = len > HEAP_BLOCK ? len : HEAP_BLOCK;
+        if (cap > TN_VECTOR_HEAP_MAX || v->own_heap_bytes > TN_VECTOR_HEAP_MAX - cap)
+            return TN_NOMEM;
         last = tn_buf_new(cap);
         if (!last)
             return TN_NOMEM;
@@ -234,6 +237,7 @@ int tn_vector_alloc_string(tn_vector *v, uint32_t len, char **out)
             return TN_NOMEM;
         }
         tn_buf_unref(last); /* the vector holds the only reference */
+        v->own_heap_bytes += cap;
     }
     *out = (char *)last->data + last->size;
     last->size += len;

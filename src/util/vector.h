@@ -120,7 +120,12 @@ typedef struct tn_vector {
     struct tn_vector **children; /* nested types: STRUCT fields, LIST/MAP element (owned refs) */
     uint32_t nchildren;
     uint32_t list_size;   /* LIST/MAP: element rows of children[0] in use */
+    size_t own_heap_bytes;/* bytes of string storage allocated by the vector itself */
 } tn_vector;
+
+/* Upper bound on the string bytes one vector may allocate for its own values (one batch):
+ * kernels such as repeat()/lpad() fail cleanly with TN_NOMEM past it instead of exhausting memory. */
+#define TN_VECTOR_HEAP_MAX ((size_t)512 << 20)
 
 /* Allocate a FLAT vector of `capacity` rows (data uninitialised, no NULLs). NULL on OOM. */
 tn_vector *tn_vector_new(tn_type type, uint32_t capacity);
@@ -146,7 +151,8 @@ int tn_vector_keep_buf(tn_vector *v, tn_buf *b);
 /* Copy `len` bytes into storage owned by the vector and return a view of it. Returns TN_OK or
  * TN_NOMEM. Amortised: allocates heap blocks of >= 64 KiB. */
 int tn_vector_add_string(tn_vector *v, const char *p, uint32_t len, tn_str *out);
-/* Reserve len bytes of vector-owned string storage; *out points to it (valid with the vector). */
+/* Reserve len bytes of vector-owned string storage; *out points to it (valid with the vector).
+ * TN_NOMEM when allocation fails or the vector's own string bytes would pass TN_VECTOR_HEAP_MAX. */
 int tn_vector_alloc_string(tn_vector *v, uint32_t len, char **out);
 /* Make v a CONST vector whose single value is copied from src row `row` (any kind). */
 int tn_vector_set_const_from(tn_vector *v, const tn_vector *src, uint32_t row);

@@ -147,6 +147,53 @@ static void test_values_slicing(void)
     free(bufs);
 }
 
+/* A constant table with a nested column larger than one batch is sliced into batches too
+ * (ex_vec_slice dispatches nested types): every row keeps its own list and its NULL. */
+static void test_values_nested_slicing(void)
+{
+    uint32_t n = 5000;
+    tn_type lt = tn_type_list(tn_type_make(TN_T_INT64));
+    tn_vector *l = tn_vector_new(lt, n);
+    uint32_t first;
+    CHECK(tn_vector_list_append(l, 2 * n, &first) == TN_OK);
+    int64_t *ev = l->children[0]->data;
+    tn_list_entry *le = l->data;
+    for (uint32_t i = 0; i < n; i++) {
+        ev[2 * i] = i;
+        ev[2 * i + 1] = -(int64_t)i;
+        le[i] = (tn_list_entry){2 * (uint64_t)i, i % 3 == 0 ? 1 : 2};
+        if (i % 7 == 0)
+            CHECK(tn_vector_set_null(l, i) == TN_OK);
+    }
+    tn_vector *cols[1] = {l};
+    ex_op *op = values_of(cols, 1, n);
+    CHECK(op != NULL);
+    uint32_t row = 0, batches = 0, bad = 0;
+    for (;;) {
+        tn_chunk *c = NULL;
+        CHECK_EQ_INT(ex_op_next(op, &c, &g_err), TN_OK);
+        if (!c)
+            break;
+        batches++;
+        const tn_vector *v = c->cols[0];
+        const tn_list_entry *e = v->data;
+        const int64_t *d = v->children[0]->data;
+        for (uint32_t k = 0; k < tn_chunk_rows(c); k++, row++) {
+            uint32_t r = c->sel ? c->sel[k] : k;
+            bool isnull = tn_vector_is_null(v, r);
+            if (isnull != (row % 7 == 0))
+                bad++;
+            else if (!isnull && (e[r].length != (row % 3 == 0 ? 1u : 2u) || d[e[r].offset] != (int64_t)row ||
+                                 (e[r].length == 2 && d[e[r].offset + 1] != -(int64_t)row)))
+                bad++;
+        }
+    }
+    CHECK_EQ_INT(row, n);
+    CHECK_EQ_INT(batches, 3);
+    CHECK_EQ_INT(bad, 0);
+    ex_op_free(op);
+}
+
 /* ---------------- filter, project ---------------- */
 
 /* values: col0 = i, col1 = (i % 3 == 0) [NULL when i % 10 == 9], col2 = (i % 2 == 0) */
@@ -731,6 +778,7 @@ static void test_constructor_failures(void)
 }
 
 TEST_MAIN(test_range_basic, test_range_limits, test_range_batches_and_errors, test_single_row, test_values_slicing,
+          test_values_nested_slicing,
           test_filter_selection, test_filter_skips_empty_batches, test_project_passthrough, test_limit_boundaries,
           test_limit_stops_early, test_sort_nulls_and_stability, test_sort_strings_floats_multikey, test_sort_prefix_and_interval, test_sort_random,
           test_sort_computed_key_and_selection, test_topn_equals_sort_limit, test_interrupt, test_explain,
