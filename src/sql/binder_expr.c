@@ -853,7 +853,7 @@ static int bind_is(sq_bctx *c, const sq_expr *e, ex_expr **out)
             return rc;
         ex_expr *pair[2] = {x, y};
         const sq_expr *asts[2] = {e->args[0], e->args[1]};
-        tn_type t;
+        tn_type t = tn_type_make(TN_T_INVALID);
         if ((rc = sq_unify(c, pair, asts, 2, "IS DISTINCT FROM", &t))) {
             ex_expr_free(pair[0]);
             ex_expr_free(pair[1]);
