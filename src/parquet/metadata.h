@@ -246,4 +246,13 @@ int pq_schema_flat_leaf(const pq_schema_node *field);
 
 /* Page CRC verification switch (parquet.h declares pq_verify_page_crc). */
 
+/* ---- statistics bounds, shared by stats.c (chunk statistics) and page_index.c (ColumnIndex) ----
+ * Decode one PLAIN-encoded min/max bound p[0..len) into a value of leaf n's tarn type; false when
+ * it is unusable (wrong size, unsupported type, decimal wider than 128 bits). With borrow, string
+ * values point into p (the caller must not tn_value_free them); otherwise they are copied. */
+bool pq_bound_decode(const pq_schema_node *n, const uint8_t *p, uint32_t len, bool borrow, tn_value *out);
+/* Compare two non-null values of type t: <0, 0, >0; *ok = false when they have no order (NaN,
+ * unsupported types). Byte-wise for strings, unsigned for UINT*, as the Parquet sort orders say. */
+int pq_value_cmp(tn_type t, const tn_value *a, const tn_value *b, bool *ok);
+
 #endif

@@ -469,201 +469,7 @@ static int ranges_intersect(pq_row_ranges *out, const pq_row_range *b, uint32_t 
     return TN_OK;
 }
 
-/* ---- bound decoding and comparison (same order rules as stats.c) ---- */
-
-static inline int32_t ld32(const uint8_t *p)
-{
-    int32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
-static inline int64_t ld64(const uint8_t *p)
-{
-    int64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
-static bool be_to_i128(const uint8_t *p, uint32_t len, tn_i128 *out)
-{
-    if (len == 0) {
-        *out = 0;
-        return true;
-    }
-    if (len > 16) {
-        uint8_t sign = (p[len - 16] & 0x80) ? 0xff : 0x00;
-        for (uint32_t i = 0; i < len - 16; i++)
-            if (p[i] != sign)
-                return false;
-        p += len - 16;
-        len = 16;
-    }
-    tn_u128 v = (p[0] & 0x80) ? ~(tn_u128)0 : 0;
-    for (uint32_t i = 0; i < len; i++)
-        v = (v << 8) | p[i];
-    *out = (tn_i128)v;
-    return true;
-}
-
-static float half_to_float(uint16_t h)
-{
-    int e = (h >> 10) & 0x1f, m = h & 0x3ff;
-    float v;
-    if (e == 0x1f)
-        v = m ? NAN : INFINITY;
-    else if (e == 0)
-        v = ldexpf((float)m, -24);
-    else
-        v = ldexpf((float)(m | 0x400), e - 25);
-    return (h & 0x8000) ? -v : v;
-}
-
-/* Decode a PLAIN bound into a value of the leaf's type. Strings are BORROWED views of the bound
- * bytes (never tn_value_free them). false when the bound is unusable (wrong size, NaN...). */
-static bool bound_value(const pq_schema_node *n, const uint8_t *p, uint32_t len, tn_value *out)
-{
-    tn_type t = n->type;
-    memset(out, 0, sizeof *out);
-    out->type = t;
-    switch (n->physical_type) {
-    case PQ_BOOLEAN:
-        if (len < 1 || t.id != TN_T_BOOL)
-            return false;
-        out->v.b = p[0] & 1;
-        return true;
-    case PQ_INT32: {
-        if (len != 4)
-            return false;
-        int32_t x = ld32(p);
-        switch (t.id) {
-        case TN_T_UINT8: case TN_T_UINT16: case TN_T_UINT32: out->v.u64 = (uint32_t)x; return true;
-        case TN_T_INT8: case TN_T_INT16: case TN_T_INT32: case TN_T_DATE: case TN_T_TIME: out->v.i64 = x; return true;
-        case TN_T_DECIMAL:
-            if (tn_decimal_is_small(t))
-                out->v.i64 = x;
-            else
-                out->v.i128 = x;
-            return true;
-        default: return false;
-        }
-    }
-    case PQ_INT64: {
-        if (len != 8)
-            return false;
-        int64_t x = ld64(p);
-        switch (t.id) {
-        case TN_T_UINT64: out->v.u64 = (uint64_t)x; return true;
-        case TN_T_INT64: case TN_T_TIME: case TN_T_TIMESTAMP: out->v.i64 = x; return true;
-        case TN_T_DECIMAL:
-            if (tn_decimal_is_small(t))
-                out->v.i64 = x;
-            else
-                out->v.i128 = x;
-            return true;
-        default: return false;
-        }
-    }
-    case PQ_INT96: {
-        if (len != 12 || t.id != TN_T_TIMESTAMP)
-            return false;
-        int64_t nanos = ld64(p);
-        int32_t day = ld32(p + 8);
-        uint64_t per_day = t.unit == TN_UNIT_NS ? UINT64_C(86400000000000) : UINT64_C(86400000000);
-        int64_t sub = t.unit == TN_UNIT_NS ? nanos : nanos / 1000;
-        out->v.i64 = (int64_t)((uint64_t)((int64_t)day - 2440588) * per_day + (uint64_t)sub);
-        return true;
-    }
-    case PQ_FLOAT: {
-        if (len != 4 || t.id != TN_T_FLOAT)
-            return false;
-        float x;
-        memcpy(&x, p, 4);
-        out->v.f64 = x;
-        return !isnan(x);
-    }
-    case PQ_DOUBLE: {
-        if (len != 8 || t.id != TN_T_DOUBLE)
-            return false;
-        memcpy(&out->v.f64, p, 8);
-        return !isnan(out->v.f64);
-    }
-    case PQ_BYTE_ARRAY:
-    case PQ_FIXED_LEN_BYTE_ARRAY:
-        switch (t.id) {
-        case TN_T_VARCHAR:
-        case TN_T_BLOB:
-            out->v.str.ptr = (char *)(uintptr_t)p;
-            out->v.str.len = len;
-            return true;
-        case TN_T_UUID:
-            if (len != 16)
-                return false;
-            memcpy(out->v.uuid, p, 16);
-            return true;
-        case TN_T_FLOAT: /* FLOAT16 */
-            if (len != 2)
-                return false;
-            out->v.f64 = half_to_float((uint16_t)(p[0] | p[1] << 8));
-            return !isnan(out->v.f64);
-        case TN_T_DECIMAL: {
-            tn_i128 x;
-            if (!be_to_i128(p, len, &x))
-                return false;
-            if (tn_decimal_is_small(t)) {
-                if (x < INT64_MIN || x > INT64_MAX)
-                    return false;
-                out->v.i64 = (int64_t)x;
-            } else {
-                out->v.i128 = x;
-            }
-            return true;
-        }
-        default: return false;
-        }
-    default:
-        return false;
-    }
-}
-
-/* Compare two non-null values of type t: <0, 0, >0; *ok = false when they have no order. */
-static int value_cmp(tn_type t, const tn_value *a, const tn_value *b, bool *ok)
-{
-    *ok = true;
-    switch (t.id) {
-    case TN_T_BOOL:
-        return (int)a->v.b - (int)b->v.b;
-    case TN_T_INT8: case TN_T_INT16: case TN_T_INT32: case TN_T_INT64:
-    case TN_T_DATE: case TN_T_TIME: case TN_T_TIMESTAMP:
-        return a->v.i64 < b->v.i64 ? -1 : a->v.i64 > b->v.i64;
-    case TN_T_UINT8: case TN_T_UINT16: case TN_T_UINT32: case TN_T_UINT64:
-        return a->v.u64 < b->v.u64 ? -1 : a->v.u64 > b->v.u64;
-    case TN_T_DECIMAL:
-        if (tn_decimal_is_small(t))
-            return a->v.i64 < b->v.i64 ? -1 : a->v.i64 > b->v.i64;
-        return a->v.i128 < b->v.i128 ? -1 : a->v.i128 > b->v.i128;
-    case TN_T_FLOAT: case TN_T_DOUBLE:
-        if (isnan(a->v.f64) || isnan(b->v.f64)) {
-            *ok = false;
-            return 0;
-        }
-        return a->v.f64 < b->v.f64 ? -1 : a->v.f64 > b->v.f64;
-    case TN_T_VARCHAR: case TN_T_BLOB: {
-        uint32_t n = TN_MIN(a->v.str.len, b->v.str.len);
-        int c = n ? memcmp(a->v.str.ptr, b->v.str.ptr, n) : 0;
-        if (c)
-            return c < 0 ? -1 : 1;
-        return a->v.str.len < b->v.str.len ? -1 : a->v.str.len > b->v.str.len;
-    }
-    case TN_T_UUID: {
-        int c = memcmp(a->v.uuid, b->v.uuid, 16);
-        return c < 0 ? -1 : c > 0;
-    }
-    default:
-        *ok = false;
-        return 0;
-    }
-}
+/* ---- page bounds (decoded and compared with stats.c's pq_bound_decode / pq_value_cmp) ---- */
 
 /* Are the column's page bounds trustworthy under its ColumnOrder? */
 static bool bounds_trusted(const pq_file *f, const pq_schema_node *n)
@@ -698,11 +504,12 @@ static bool page_may_match(const pq_schema_node *node, bool trusted, const pq_pa
     if (!trusted)
         return true;
     tn_value lo, hi;
-    if (!bound_value(node, ps->min, ps->min_len, &lo) || !bound_value(node, ps->max, ps->max_len, &hi))
+    if (!pq_bound_decode(node, ps->min, ps->min_len, true, &lo) ||
+        !pq_bound_decode(node, ps->max, ps->max_len, true, &hi))
         return true;
     tn_type t = node->type;
     bool ok1, ok2;
-    if (value_cmp(t, &lo, &hi, &ok1) > 0 && ok1)
+    if (pq_value_cmp(t, &lo, &hi, &ok1) > 0 && ok1)
         return true; /* inverted bounds: not trustworthy */
     bool nan_possible = (t.id == TN_T_FLOAT || t.id == TN_T_DOUBLE) && ps->nan_count != 0;
     if (p->op == PQ_PRED_IN) {
@@ -710,7 +517,7 @@ static bool page_may_match(const pq_schema_node *node, bool trusted, const pq_pa
             const tn_value *v = &p->values[i];
             if (v->is_null)
                 continue;
-            int c1 = value_cmp(t, v, &lo, &ok1), c2 = value_cmp(t, v, &hi, &ok2);
+            int c1 = pq_value_cmp(t, v, &lo, &ok1), c2 = pq_value_cmp(t, v, &hi, &ok2);
             if (!ok1 || !ok2 || (c1 >= 0 && c2 <= 0))
                 return true;
         }
@@ -719,7 +526,7 @@ static bool page_may_match(const pq_schema_node *node, bool trusted, const pq_pa
     const tn_value *v = &p->values[0];
     if (v->is_null)
         return false;
-    int cmin = value_cmp(t, v, &lo, &ok1), cmax = value_cmp(t, v, &hi, &ok2);
+    int cmin = pq_value_cmp(t, v, &lo, &ok1), cmax = pq_value_cmp(t, v, &hi, &ok2);
     if (!ok1 || !ok2)
         return true;
     switch (p->op) {

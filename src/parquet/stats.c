@@ -88,9 +88,10 @@ static bool signed_order(const pq_schema_node *n)
     }
 }
 
-/* Decode one PLAIN-encoded statistics bound into a value of the leaf's type. false if unusable. */
-static bool decode_bound(const pq_schema_node *n, pq_span b, tn_value *out)
+/* Decode one PLAIN-encoded statistics bound into a value of the leaf's type (see metadata.h). */
+bool pq_bound_decode(const pq_schema_node *n, const uint8_t *p, uint32_t len, bool borrow, tn_value *out)
 {
+    pq_span b = {p, len};
     tn_type t = n->type;
     int pt = n->physical_type;
     *out = tn_value_null(t);
@@ -163,6 +164,11 @@ static bool decode_bound(const pq_schema_node *n, pq_span b, tn_value *out)
         switch (t.id) {
         case TN_T_VARCHAR:
         case TN_T_BLOB:
+            if (borrow) {
+                out->v.str.ptr = (char *)(uintptr_t)b.p;
+                out->v.str.len = b.n;
+                return true;
+            }
             return tn_value_set_string(out, t, (const char *)b.p, b.n) == TN_OK;
         case TN_T_UUID:
             if (b.n != 16)
@@ -250,7 +256,8 @@ int pq_column_stats(const pq_file *f, uint32_t rg, int leaf, pq_stats *out, tn_e
     }
     if (!have)
         return TN_OK;
-    if (!decode_bound(n, lo, &out->min) || !decode_bound(n, hi, &out->max)) {
+    if (!pq_bound_decode(n, lo.p, lo.n, false, &out->min) ||
+        !pq_bound_decode(n, hi.p, hi.n, false, &out->max)) {
         tn_value_free(&out->min);
         tn_value_free(&out->max);
         out->min = tn_value_null(n->type);
@@ -271,8 +278,8 @@ int pq_column_stats(const pq_file *f, uint32_t rg, int leaf, pq_stats *out, tn_e
 
 /* ---- pruning ---- */
 
-/* Compare two non-null values of type t: <0, 0, >0; *ok = false when the type has no order. */
-static int value_cmp(tn_type t, const tn_value *a, const tn_value *b, bool *ok)
+/* Compare two non-null values of type t (see metadata.h). */
+int pq_value_cmp(tn_type t, const tn_value *a, const tn_value *b, bool *ok)
 {
     *ok = true;
     switch (t.id) {
@@ -355,7 +362,7 @@ static bool pred_may_match(const pq_file *f, uint32_t rg, const pq_predicate *p)
             if (v->is_null)
                 continue;
             bool ok1, ok2;
-            int c1 = value_cmp(node->type, v, &st.min, &ok1), c2 = value_cmp(node->type, v, &st.max, &ok2);
+            int c1 = pq_value_cmp(node->type, v, &st.min, &ok1), c2 = pq_value_cmp(node->type, v, &st.max, &ok2);
             if (!ok1 || !ok2 || (c1 >= 0 && c2 <= 0))
                 res = true;
         }
@@ -367,12 +374,12 @@ static bool pred_may_match(const pq_file *f, uint32_t rg, const pq_predicate *p)
         goto done;
     }
     bool ok1, ok2;
-    int cmin = value_cmp(node->type, v, &st.min, &ok1), cmax = value_cmp(node->type, v, &st.max, &ok2);
+    int cmin = pq_value_cmp(node->type, v, &st.min, &ok1), cmax = pq_value_cmp(node->type, v, &st.max, &ok2);
     if (!ok1 || !ok2)
         goto done;
     switch (p->op) {
     case PQ_PRED_EQ: res = cmin >= 0 && cmax <= 0; break;
-    case PQ_PRED_NE: res = !(cmin == 0 && cmax == 0 && value_cmp(node->type, &st.min, &st.max, &ok1) == 0) || nan_possible; break;
+    case PQ_PRED_NE: res = !(cmin == 0 && cmax == 0 && pq_value_cmp(node->type, &st.min, &st.max, &ok1) == 0) || nan_possible; break;
     case PQ_PRED_LT: res = cmin > 0; break;          /* some x < v needs min < v */
     case PQ_PRED_LE: res = cmin >= 0; break;
     case PQ_PRED_GT: res = cmax < 0 || nan_possible; break; /* NaN sorts above everything */
