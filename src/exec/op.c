@@ -471,3 +471,14 @@ int ex_op_eval_arg(ex_expr *e, tn_chunk *in, tn_vector **scratch, tn_vector **ou
     *out = *scratch;
     return TN_OK;
 }
+
+void ex_sort_keys_explain(const ex_sort_key *keys, uint32_t nkeys, tn_sbuf *out)
+{
+    for (uint32_t k = 0; k < nkeys; k++) {
+        if (k)
+            tn_sbuf_puts(out, ", ");
+        ex_expr_explain(keys[k].expr, out);
+        tn_sbuf_puts(out, keys[k].desc ? " DESC" : " ASC");
+        tn_sbuf_puts(out, keys[k].nulls_first ? " NULLS FIRST" : " NULLS LAST");
+    }
+}

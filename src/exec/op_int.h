@@ -56,4 +56,7 @@ void *ex_op_alloc(size_t size, const ex_op_vt *vt, uint32_t ncols, const tn_type
 /* Check the cancel flag; TN_INTERRUPT with a message when set. */
 int ex_op_check_interrupt(const ex_op *op, tn_err *err);
 
+/* EXPLAIN text of ORDER BY keys: "expr ASC NULLS LAST, expr DESC NULLS FIRST" (sort and top-N). */
+void ex_sort_keys_explain(const ex_sort_key *keys, uint32_t nkeys, tn_sbuf *out);
+
 #endif

@@ -385,13 +385,7 @@ static int sort_next(ex_op *op, tn_chunk **out, tn_err *err)
 static void sort_explain(const ex_op *op, tn_sbuf *out)
 {
     const op_sort *s = (const op_sort *)op;
-    for (uint32_t k = 0; k < s->nkeys; k++) {
-        if (k)
-            tn_sbuf_puts(out, ", ");
-        ex_expr_explain(s->keys[k].expr, out);
-        tn_sbuf_puts(out, s->keys[k].desc ? " DESC" : " ASC");
-        tn_sbuf_puts(out, s->keys[k].nulls_first ? " NULLS FIRST" : " NULLS LAST");
-    }
+    ex_sort_keys_explain(s->keys, s->nkeys, out);
 }
 
 static void sort_destroy(ex_op *op)

@@ -424,13 +424,7 @@ static int topn_next(ex_op *op, tn_chunk **out, tn_err *err)
 static void topn_explain(const ex_op *op, tn_sbuf *out)
 {
     const op_topn *t = (const op_topn *)op;
-    for (uint32_t k = 0; k < t->nkeys; k++) {
-        if (k)
-            tn_sbuf_puts(out, ", ");
-        ex_expr_explain(t->keys[k].expr, out);
-        tn_sbuf_puts(out, t->keys[k].desc ? " DESC" : " ASC");
-        tn_sbuf_puts(out, t->keys[k].nulls_first ? " NULLS FIRST" : " NULLS LAST");
-    }
+    ex_sort_keys_explain(t->keys, t->nkeys, out);
     tn_sbuf_printf(out, " limit=%llu", (unsigned long long)t->limit);
     if (t->offset)
         tn_sbuf_printf(out, " offset=%llu", (unsigned long long)t->offset);
