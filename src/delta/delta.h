@@ -360,11 +360,11 @@ bool dlt_dv_contains(const dlt_dv *dv, uint64_t row);
  * first_row (ascending) into sel[0..) (capacity >= count, e.g. a TN_BATCH selection vector) and
  * returns how many (count - deleted in range). */
 uint32_t dlt_dv_select(const dlt_dv *dv, uint64_t first_row, uint32_t count, uint32_t *sel);
-/* Bulk iteration of deleted rows in ascending order. */
+/* Bulk iteration of deleted rows in ascending order. A plain value (copyable, nothing to free);
+ * not thread-safe itself, but any number of iterators may read one dlt_dv concurrently. */
 typedef struct dlt_dv_iter {
     const dlt_dv *dv;
-    uint32_t c;            /* container index */
-    uint32_t pos;          /* position inside the container */
+    uint32_t bucket;       /* index of the bucket (high 32 bits of the rows) being read */
     uint64_t next;         /* next row >= this is reported */
 } dlt_dv_iter;
 void dlt_dv_iter_init(dlt_dv_iter *it, const dlt_dv *dv, uint64_t from_row);

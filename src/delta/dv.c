@@ -18,20 +18,24 @@
  * The spec's inline example (Example 3) is in the older "native" layout instead: magic 1681511376
  * written big-endian, an int32 bitmap count, then per high key 0, 1, ... an int32 length and the
  * 32-bit bitmap; both layouts are accepted (the 32-bit bitmaps themselves are always the standard
- * little-endian format)
- * (RoaringFormatSpec: cookie 12346 + container count, or 12347 with run flags; per container key
- * and cardinality-1; an offset header unless run-cookie with < 4 containers; then array /
- * bitmap / run containers). We decode it ourselves instead of handing hostile bytes to a library:
- * every length is checked against the input, arrays must be strictly increasing, runs sorted,
- * disjoint and inside 16 bits, bitmap popcounts and run lengths must match the header
- * cardinalities, keys must increase, and the whole input must be consumed. The result is a sorted
- * array of containers keyed by the row's high 48 bits; memory is proportional to the input size.
- * Finally the total cardinality must equal the descriptor's.
+ * little-endian format of RoaringFormatSpec).
+ *
+ * The 32-bit bitmaps are held and queried by CRoaring (roaring_bitmap_portable_deserialize_safe,
+ * roaring_bitmap_contains, roaring_uint32_iterator_t). Debian 12 ships CRoaring 0.2.66, whose
+ * "safe" deserializer only bounds its reads: it trusts the cardinalities and container contents
+ * (an all-zero bitset container or an empty run container makes its iterators read out of bounds,
+ * unsorted arrays give wrong answers) and prints to stderr on malformed input. So each 32-bit
+ * bitmap is first validated here without allocating -- every length checked against the input,
+ * container keys increasing, array values strictly increasing, runs sorted, disjoint and inside
+ * 16 bits, bitmap popcounts and run lengths equal to the header cardinalities -- and only bytes
+ * that pass are handed to CRoaring. The whole input must be consumed and the total cardinality
+ * must equal the descriptor's.
  */
 #include "delta_int.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <roaring/roaring.h>
 #include <zlib.h>
 
 #define DV_MAGIC 1681511377u        /* portable RoaringBitmapArray */
@@ -40,24 +44,6 @@
 #define COOKIE_RUN 12347u
 #define NO_OFFSET_THRESHOLD 4u
 #define DV_MAX_BYTES ((uint64_t)1 << 31)
-
-enum { C_ARRAY = 1, C_BITMAP = 2, C_RUN = 3 };
-
-typedef struct dv_cont {
-    uint64_t key;          /* row >> 16 */
-    uint8_t type;
-    uint32_t card;
-    uint32_t n;            /* array: values; run: runs */
-    const uint16_t *arr;   /* array values, or run pairs (start, length - 1) */
-    const uint64_t *bits;  /* bitmap: 1024 words */
-} dv_cont;
-
-struct dlt_dv {
-    dv_cont *c;
-    uint32_t nc;
-    uint64_t card;
-    dlt_arena arena;
-};
 
 /* ---- Z85 ---- */
 
@@ -94,6 +80,13 @@ int dlt_z85_decode(const char *s, size_t n, uint8_t *out, tn_err *err)
 
 /* ---- decoding ---- */
 
+struct dlt_dv {
+    uint32_t n;              /* buckets */
+    uint32_t *keys;          /* high 32 bits of the bucket's rows, strictly ascending */
+    roaring_bitmap_t **bm;   /* low 32 bits, one CRoaring bitmap per bucket */
+    uint64_t card;
+};
+
 typedef struct rd {
     const uint8_t *p;
     size_t n, off;
@@ -125,28 +118,18 @@ static uint64_t le64(const uint8_t *p)
     return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
 }
 
-typedef struct cvec {
-    dv_cont *v;
-    uint32_t n, cap;
-} cvec;
-
-static int cvec_push(cvec *cv, const dv_cont *c)
+static uint32_t be32(const uint8_t *p)
 {
-    if (cv->n == cv->cap) {
-        uint32_t nc = cv->cap ? cv->cap * 2 : 16;
-        dv_cont *p = tn_realloc(cv->v, nc * sizeof *p);
-        if (!p)
-            return TN_NOMEM;
-        cv->v = p;
-        cv->cap = nc;
-    }
-    cv->v[cv->n++] = *c;
-    return TN_OK;
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* One 32-bit portable RoaringBitmap whose rows have high 32 bits `hi`. */
-static int decode32(rd *r, uint32_t hi, dlt_arena *a, cvec *out, uint64_t *card)
+/* Validate one 32-bit portable RoaringBitmap at r->off (RoaringFormatSpec: cookie 12346 + container
+ * count, or 12347 with run flags; per container key and cardinality-1; an offset header unless
+ * run-cookie with < 4 containers; then array / bitmap / run containers). Advances r->off past it
+ * and returns its cardinality in *card. Allocates nothing. */
+static int validate32(rd *r, uint64_t *card)
 {
+    *card = 0;
     if (!rd_have(r, 4))
         return rd_fail(r, "truncated cookie");
     uint32_t cookie = le32(r->p + r->off);
@@ -177,7 +160,7 @@ static int decode32(rd *r, uint32_t hi, dlt_arena *a, cvec *out, uint64_t *card)
     const uint8_t *hdr = r->p + r->off;
     r->off += (size_t)size * 4;
     if (!hasrun || size >= NO_OFFSET_THRESHOLD) {
-        /* the offsets are redundant with the sequential layout, which is what we follow */
+        /* the offsets are redundant with the sequential layout, which is what readers follow */
         if (!rd_have(r, (size_t)size * 4))
             return rd_fail(r, "truncated offset header");
         r->off += (size_t)size * 4;
@@ -189,10 +172,6 @@ static int decode32(rd *r, uint32_t hi, dlt_arena *a, cvec *out, uint64_t *card)
         if ((int)key <= prev_key)
             return rd_fail(r, "container keys not increasing");
         prev_key = key;
-        dv_cont c;
-        memset(&c, 0, sizeof c);
-        c.key = (uint64_t)hi << 16 | key;
-        c.card = ccard;
         bool isrun = runflags && (runflags[i / 8] >> (i % 8) & 1);
         if (isrun) {
             if (!rd_have(r, 2))
@@ -201,9 +180,6 @@ static int decode32(rd *r, uint32_t hi, dlt_arena *a, cvec *out, uint64_t *card)
             r->off += 2;
             if (!rd_have(r, (size_t)nruns * 4))
                 return rd_fail(r, "truncated runs");
-            uint16_t *runs = dlt_arena_alloc(a, (size_t)nruns * 4 + 2);
-            if (!runs)
-                return TN_NOMEM;
             uint64_t total = 0;
             int64_t prev_end = -1;
             for (uint32_t k = 0; k < nruns; k++) {
@@ -212,65 +188,74 @@ static int decode32(rd *r, uint32_t hi, dlt_arena *a, cvec *out, uint64_t *card)
                 if ((int64_t)st <= prev_end || (uint32_t)st + lm1 > 65535)
                     return rd_fail(r, "run container runs overlap, are unsorted or exceed 16 bits");
                 prev_end = (int64_t)st + lm1;
-                runs[2 * k] = st;
-                runs[2 * k + 1] = lm1;
                 total += (uint64_t)lm1 + 1;
             }
             if (total != ccard)
                 return rd_fail(r, "run container cardinality mismatch");
             r->off += (size_t)nruns * 4;
-            c.type = C_RUN;
-            c.n = nruns;
-            c.arr = runs;
         } else if (ccard <= 4096) {
             if (!rd_have(r, (size_t)ccard * 2))
                 return rd_fail(r, "truncated array container");
-            uint16_t *arr = dlt_arena_alloc(a, (size_t)ccard * 2);
-            if (!arr)
-                return TN_NOMEM;
             int prev = -1;
             for (uint32_t k = 0; k < ccard; k++) {
                 uint16_t v = le16(r->p + r->off + (size_t)k * 2);
                 if ((int)v <= prev)
                     return rd_fail(r, "array container values not strictly increasing");
                 prev = v;
-                arr[k] = v;
             }
             r->off += (size_t)ccard * 2;
-            c.type = C_ARRAY;
-            c.n = ccard;
-            c.arr = arr;
         } else {
             if (!rd_have(r, 8192))
                 return rd_fail(r, "truncated bitmap container");
-            uint64_t *bits = dlt_arena_alloc(a, 8192);
-            if (!bits)
-                return TN_NOMEM;
             uint64_t pc = 0;
-            for (uint32_t k = 0; k < 1024; k++) {
-                bits[k] = le64(r->p + r->off + (size_t)k * 8);
-                pc += (uint64_t)__builtin_popcountll(bits[k]);
-            }
+            for (uint32_t k = 0; k < 1024; k++)
+                pc += (uint64_t)__builtin_popcountll(le64(r->p + r->off + (size_t)k * 8));
             if (pc != ccard)
                 return rd_fail(r, "bitmap container cardinality mismatch");
             r->off += 8192;
-            c.type = C_BITMAP;
-            c.bits = bits;
         }
-        if (cvec_push(out, &c))
-            return TN_NOMEM;
         *card += ccard;
     }
     return TN_OK;
 }
 
-static uint32_t be32(const uint8_t *p)
+/* Validate the 32-bit bitmap at r->off (inside r->n) and append it to dv as bucket `key`,
+ * deserialized by CRoaring. */
+static int add_bucket(rd *r, dlt_dv *dv, uint32_t key, uint32_t *cap)
 {
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+    size_t start = r->off;
+    uint64_t card;
+    int rc = validate32(r, &card);
+    if (rc)
+        return rc;
+    if (dv->n == *cap) {
+        uint32_t nc = *cap ? *cap * 2 : 4;
+        uint32_t *k = tn_realloc(dv->keys, nc * sizeof *k);
+        if (!k)
+            return TN_NOMEM;
+        dv->keys = k;
+        roaring_bitmap_t **b = tn_realloc(dv->bm, nc * sizeof *b);
+        if (!b)
+            return TN_NOMEM;
+        dv->bm = b;
+        *cap = nc;
+    }
+    roaring_bitmap_t *bm = roaring_bitmap_portable_deserialize_safe((const char *)r->p + start, r->off - start);
+    if (!bm)
+        return TN_NOMEM; /* validated bytes: only allocation can fail */
+    if (roaring_bitmap_get_cardinality(bm) != card) {
+        roaring_bitmap_free(bm);
+        r->off = start;
+        return rd_fail(r, "bitmap rejected by CRoaring after validation");
+    }
+    dv->keys[dv->n] = key;
+    dv->bm[dv->n++] = bm;
+    dv->card += card;
+    return TN_OK;
 }
 
 /* Portable layout: int64 bucket count, then (uint32 key, bitmap) per bucket. */
-static int decode_portable(rd *r, dlt_dv *dv, cvec *cv)
+static int decode_portable(rd *r, dlt_dv *dv)
 {
     if (!rd_have(r, 8))
         return rd_fail(r, "truncated bucket count");
@@ -279,6 +264,7 @@ static int decode_portable(rd *r, dlt_dv *dv, cvec *cv)
     if (nb > (r->n - r->off) / 12)
         return rd_fail(r, "bucket count larger than the data");
     int64_t prev = -1;
+    uint32_t cap = 0;
     for (uint64_t b = 0; b < nb; b++) {
         if (!rd_have(r, 4))
             return rd_fail(r, "truncated bucket key");
@@ -289,7 +275,7 @@ static int decode_portable(rd *r, dlt_dv *dv, cvec *cv)
             return rd_fail(r, "bucket keys not increasing");
         prev = key;
         r->off += 4;
-        int rc = decode32(r, key, &dv->arena, cv, &dv->card);
+        int rc = add_bucket(r, dv, key, &cap);
         if (rc)
             return rc;
     }
@@ -299,7 +285,7 @@ static int decode_portable(rd *r, dlt_dv *dv, cvec *cv)
 /* Native layout (the spec's inline example; Delta's RoaringBitmapArrayFormat.Native): int32
  * bitmap count, then per bitmap an int32 length and the bitmap; bitmap i holds the rows whose high
  * 32 bits are i. The framing integers use the byte order the magic was written in. */
-static int decode_native(rd *r, bool big, dlt_dv *dv, cvec *cv)
+static int decode_native(rd *r, bool big, dlt_dv *dv)
 {
     if (!rd_have(r, 4))
         return rd_fail(r, "truncated bitmap count");
@@ -307,6 +293,7 @@ static int decode_native(rd *r, bool big, dlt_dv *dv, cvec *cv)
     r->off += 4;
     if (nb > (r->n - r->off) / 12)
         return rd_fail(r, "bitmap count larger than the data");
+    uint32_t cap = 0;
     for (uint32_t b = 0; b < nb; b++) {
         if (!rd_have(r, 4))
             return rd_fail(r, "truncated bitmap length");
@@ -316,7 +303,7 @@ static int decode_native(rd *r, bool big, dlt_dv *dv, cvec *cv)
             return rd_fail(r, "bitmap length beyond the data");
         size_t end = r->off + len;
         rd sub = {r->p, end, r->off, r->err};
-        int rc = decode32(&sub, b, &dv->arena, cv, &dv->card);
+        int rc = add_bucket(&sub, dv, b, &cap);
         if (rc)
             return rc;
         if (sub.off != end)
@@ -330,23 +317,21 @@ int dlt_dv_decode(const uint8_t *p, size_t n, dlt_dv **out, tn_err *err)
 {
     *out = NULL;
     rd r = {p, n, 0, err};
-    cvec cv = {NULL, 0, 0};
     dlt_dv *dv = tn_calloc(1, sizeof *dv);
     int rc;
     if (!dv)
         return tn_err_set(err, TN_NOMEM, "out of memory");
-    dlt_arena_init(&dv->arena);
     if (!rd_have(&r, 8)) {
         rc = rd_fail(&r, "shorter than magic and bucket count");
         goto fail;
     }
     r.off = 4;
     if (le32(p) == DV_MAGIC)
-        rc = decode_portable(&r, dv, &cv);
+        rc = decode_portable(&r, dv);
     else if (be32(p) == DV_MAGIC_NATIVE)
-        rc = decode_native(&r, true, dv, &cv);
+        rc = decode_native(&r, true, dv);
     else if (le32(p) == DV_MAGIC_NATIVE)
-        rc = decode_native(&r, false, dv, &cv);
+        rc = decode_native(&r, false, dv);
     else
         rc = tn_err_set(err, TN_CORRUPT, "deletion vector bitmap: bad magic number %u (expected %u)", le32(p), DV_MAGIC);
     if (rc) {
@@ -358,14 +343,10 @@ int dlt_dv_decode(const uint8_t *p, size_t n, dlt_dv **out, tn_err *err)
         rc = rd_fail(&r, "trailing bytes after the bitmap");
         goto fail;
     }
-    dv->c = cv.v;
-    dv->nc = cv.n;
     *out = dv;
     return TN_OK;
 fail:
-    tn_free(cv.v);
-    dlt_arena_free(&dv->arena);
-    tn_free(dv);
+    dlt_dv_free(dv);
     return rc;
 }
 
@@ -373,8 +354,10 @@ void dlt_dv_free(dlt_dv *dv)
 {
     if (!dv)
         return;
-    tn_free(dv->c);
-    dlt_arena_free(&dv->arena);
+    for (uint32_t i = 0; i < dv->n; i++)
+        roaring_bitmap_free(dv->bm[i]);
+    tn_free(dv->bm);
+    tn_free(dv->keys);
     tn_free(dv);
 }
 
@@ -383,34 +366,22 @@ uint64_t dlt_dv_cardinality(const dlt_dv *dv)
     return dv->card;
 }
 
-static uint32_t cont_max(const dv_cont *c)
-{
-    switch (c->type) {
-    case C_ARRAY: return c->arr[c->n - 1];
-    case C_RUN: return (uint32_t)c->arr[2 * (c->n - 1)] + c->arr[2 * (c->n - 1) + 1];
-    default:
-        for (int k = 1023; k >= 0; k--)
-            if (c->bits[k])
-                return (uint32_t)k * 64 + 63 - (uint32_t)__builtin_clzll(c->bits[k]);
-        return 0;
-    }
-}
-
 uint64_t dlt_dv_max(const dlt_dv *dv)
 {
-    if (!dv->nc)
-        return 0;
-    const dv_cont *c = &dv->c[dv->nc - 1];
-    return c->key << 16 | cont_max(c);
+    /* the last non-empty bucket (a bucket may legally hold an empty bitmap) */
+    for (uint32_t i = dv->n; i-- > 0;)
+        if (!roaring_bitmap_is_empty(dv->bm[i]))
+            return (uint64_t)dv->keys[i] << 32 | roaring_bitmap_maximum(dv->bm[i]);
+    return 0;
 }
 
-/* First container with key >= k. */
-static uint32_t find_cont(const dlt_dv *dv, uint64_t k)
+/* First bucket with key >= k. */
+static uint32_t find_bucket(const dlt_dv *dv, uint64_t k)
 {
-    uint32_t lo = 0, hi = dv->nc;
+    uint32_t lo = 0, hi = dv->n;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (dv->c[mid].key < k)
+        if (dv->keys[mid] < k)
             lo = mid + 1;
         else
             hi = mid;
@@ -420,43 +391,14 @@ static uint32_t find_cont(const dlt_dv *dv, uint64_t k)
 
 bool dlt_dv_contains(const dlt_dv *dv, uint64_t row)
 {
-    uint32_t i = find_cont(dv, row >> 16);
-    if (i >= dv->nc || dv->c[i].key != row >> 16)
-        return false;
-    const dv_cont *c = &dv->c[i];
-    uint16_t lo16 = (uint16_t)row;
-    if (c->type == C_BITMAP)
-        return c->bits[lo16 >> 6] >> (lo16 & 63) & 1;
-    if (c->type == C_ARRAY) {
-        uint32_t a = 0, b = c->n;
-        while (a < b) {
-            uint32_t m = a + (b - a) / 2;
-            if (c->arr[m] < lo16)
-                a = m + 1;
-            else
-                b = m;
-        }
-        return a < c->n && c->arr[a] == lo16;
-    }
-    /* runs: last run with start <= lo16 */
-    uint32_t a = 0, b = c->n;
-    while (a < b) {
-        uint32_t m = a + (b - a) / 2;
-        if (c->arr[2 * m] <= lo16)
-            a = m + 1;
-        else
-            b = m;
-    }
-    if (a == 0)
-        return false;
-    return (uint32_t)lo16 <= (uint32_t)c->arr[2 * (a - 1)] + c->arr[2 * (a - 1) + 1];
+    uint32_t i = find_bucket(dv, row >> 32);
+    return i < dv->n && dv->keys[i] == row >> 32 && roaring_bitmap_contains(dv->bm[i], (uint32_t)row);
 }
 
 void dlt_dv_iter_init(dlt_dv_iter *it, const dlt_dv *dv, uint64_t from_row)
 {
     it->dv = dv;
-    it->c = find_cont(dv, from_row >> 16);
-    it->pos = 0;
+    it->bucket = find_bucket(dv, from_row >> 32);
     it->next = from_row;
 }
 
@@ -464,69 +406,36 @@ uint32_t dlt_dv_iter_next(dlt_dv_iter *it, uint64_t end_row, uint64_t *buf, uint
 {
     const dlt_dv *dv = it->dv;
     uint32_t cnt = 0;
-    while (cnt < cap && it->c < dv->nc) {
-        const dv_cont *c = &dv->c[it->c];
-        uint64_t base = c->key << 16;
+    uint32_t low[256];
+    while (cnt < cap && it->bucket < dv->n) {
+        uint64_t base = (uint64_t)dv->keys[it->bucket] << 32;
         if (base >= end_row)
             break;
-        uint32_t lo = it->next > base ? (uint32_t)TN_MIN(it->next - base, (uint64_t)65536) : 0;
-        bool done = false; /* container exhausted */
-        if (c->type == C_ARRAY) {
-            while (it->pos < c->n && c->arr[it->pos] < lo)
-                it->pos++;
-            while (cnt < cap && it->pos < c->n) {
-                uint64_t v = base + c->arr[it->pos];
-                if (v >= end_row)
-                    return cnt;
-                buf[cnt++] = v;
-                it->pos++;
-                it->next = v + 1;
-            }
-            done = it->pos >= c->n;
-        } else if (c->type == C_BITMAP) {
-            uint32_t b = lo;
-            while (cnt < cap && b < 65536) {
-                uint64_t w = c->bits[b >> 6] >> (b & 63);
-                if (!w) {
-                    b = (b | 63) + 1;
-                    continue;
-                }
-                b += (uint32_t)__builtin_ctzll(w);
-                uint64_t v = base + b;
+        /* the CRoaring iterator is positioned afresh from it->next on each call (a binary search),
+         * so dlt_dv_iter stays a plain value with no CRoaring state in it */
+        roaring_uint32_iterator_t ri;
+        roaring_init_iterator(dv->bm[it->bucket], &ri);
+        bool more = ri.has_value;
+        if (more && it->next > base)
+            more = roaring_move_uint32_iterator_equalorlarger(&ri, (uint32_t)(it->next - base));
+        while (more && cnt < cap) {
+            uint32_t want = TN_MIN(cap - cnt, (uint32_t)256);
+            uint32_t got = roaring_read_uint32_iterator(&ri, low, want);
+            for (uint32_t i = 0; i < got; i++) {
+                uint64_t v = base + low[i];
                 if (v >= end_row) {
                     it->next = v;
                     return cnt;
                 }
                 buf[cnt++] = v;
                 it->next = v + 1;
-                b++;
             }
-            done = b >= 65536;
-        } else {
-            while (it->pos < c->n && (uint32_t)c->arr[2 * it->pos] + c->arr[2 * it->pos + 1] < lo)
-                it->pos++;
-            while (cnt < cap && it->pos < c->n) {
-                uint32_t st = c->arr[2 * it->pos], en = st + c->arr[2 * it->pos + 1];
-                uint32_t v = TN_MAX(st, lo);
-                while (cnt < cap && v <= en) {
-                    if (base + v >= end_row) {
-                        it->next = base + v;
-                        return cnt;
-                    }
-                    buf[cnt++] = base + v;
-                    v++;
-                }
-                lo = v;
-                it->next = base + v;
-                if (v > en)
-                    it->pos++;
-            }
-            done = it->pos >= c->n;
+            more = got == want && ri.has_value;
         }
-        if (done) {
-            it->c++;
-            it->pos = 0;
-        }
+        if (more)
+            break; /* buf full, bucket not exhausted */
+        it->bucket++;
+        it->next = TN_MAX(it->next, base + ((uint64_t)1 << 32));
     }
     return cnt;
 }
@@ -535,7 +444,7 @@ uint32_t dlt_dv_select(const dlt_dv *dv, uint64_t first_row, uint32_t count, uin
 {
     uint64_t end = first_row + count, cur = first_row;
     uint32_t out = 0;
-    if (dv && dv->nc) {
+    if (dv && dv->card) {
         dlt_dv_iter it;
         dlt_dv_iter_init(&it, dv, first_row);
         uint64_t buf[256];

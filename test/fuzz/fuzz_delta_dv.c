@@ -1,6 +1,7 @@
 /*
  * fuzz_delta_dv.c -- libFuzzer target for the deletion vector decoder (src/delta/dv.c): the
- * RoaringBitmapArray decoder (portable and native layouts, array / bitmap / run containers), Z85
+ * RoaringBitmapArray decoder (portable and native layouts, array / bitmap / run containers; the
+ * validation that guards CRoaring, which then holds the bitmaps), Z85
  * decoding of inline DVs, and the DV file framing (version byte, big-endian size, CRC-32) read
  * through the in-memory vfs.
  *

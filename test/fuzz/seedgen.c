@@ -12,12 +12,17 @@
  *                      records) plus a few statements over the target's "t.parquet" table
  *   fuzz_codec         small payloads compressed with every codec
  *   fuzz_encoding      DELTA/RLE streams produced by the encoders
+ *   fuzz_delta_dv      RoaringBitmapArrays built with CRoaring (array, bitset and run containers,
+ *                      several buckets), bare, as inline Z85 text and inside a DV file
  *
  * Usage: seedgen OUT SHARED SQLDIR   (SHARED or SQLDIR may not exist: those seeds are skipped)
  */
 #include "parquet/codec.h"
 #include "parquet/encoding.h"
 #include "parquet/writer.h"
+
+#include <roaring/roaring.h>
+#include <zlib.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -346,6 +351,101 @@ static void sql_seeds(const char *dir)
     }
 }
 
+/* ---- fuzz_delta_dv: input is [mode][4 parameter bytes] + payload (see fuzz_delta_dv.c) ---- */
+
+static const char g_z85_digits[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
+
+/* RoaringBitmapArray (portable layout) of the rows in bm32[0..nb) with high keys 0, 2, 4, ... */
+static size_t dv_serialize(roaring_bitmap_t **bm32, int nb, uint8_t *out, size_t cap)
+{
+    size_t n = 0;
+    uint32_t magic = 1681511377u;
+    uint64_t count = (uint64_t)nb;
+    memcpy(out, &magic, 4);
+    memcpy(out + 4, &count, 8);
+    n = 12;
+    for (int b = 0; b < nb; b++) {
+        uint32_t key = (uint32_t)b * 2;
+        size_t sz = roaring_bitmap_portable_size_in_bytes(bm32[b]);
+        if (n + 4 + sz > cap)
+            return 0;
+        memcpy(out + n, &key, 4);
+        n += 4;
+        n += roaring_bitmap_portable_serialize(bm32[b], (char *)out + n);
+    }
+    return n;
+}
+
+static void dv_seeds(void)
+{
+    enum { CAP = 1 << 20 };
+    uint8_t *buf = malloc(CAP), *file = malloc(CAP + 16);
+    char *z85 = malloc(CAP / 4 * 5 + 8);
+    if (!buf || !file || !z85)
+        exit(1);
+    roaring_bitmap_t *sparse = roaring_bitmap_create(), *dense = roaring_bitmap_create();
+    roaring_bitmap_t *runs = roaring_bitmap_create(), *small = roaring_bitmap_create();
+    for (uint32_t i = 0; i < 300; i++)
+        roaring_bitmap_add(sparse, i * 7919u);
+    for (uint32_t i = 0; i < 20000; i += 3)
+        roaring_bitmap_add(dense, i);
+    roaring_bitmap_add_range(runs, 100, 5000);
+    roaring_bitmap_add_range(runs, 70000, 70010);
+    roaring_bitmap_run_optimize(runs);
+    for (uint32_t i = 0; i < 40; i++)
+        roaring_bitmap_add(small, i * 3 + (i & 1));
+    roaring_bitmap_t *sets[][2] = {{sparse, NULL}, {dense, NULL}, {runs, NULL}, {small, runs}, {dense, sparse}};
+    int counts[] = {1, 1, 1, 2, 2};
+    uint8_t hdr[5] = {0, 0, 0, 0, 0};
+    for (size_t k = 0; k < sizeof counts / sizeof *counts; k++) {
+        size_t n = dv_serialize(sets[k], counts[k], buf, CAP);
+        char nm[32];
+        snprintf(nm, sizeof nm, "bitmap_%zu", k);
+        put("fuzz_delta_dv", nm, hdr, 5, buf, n);
+    }
+    /* the small one as inline Z85 (mode 1: par = size | cardinality << 16) and in a DV file
+     * (mode 2: par = offset | size << 8 | cardinality << 24) */
+    size_t n = dv_serialize(&small, 1, buf, CAP);
+    size_t padded = (n + 3) / 4 * 4;
+    memset(buf + n, 0, padded - n);
+    size_t zn = 0;
+    for (size_t i = 0; i < padded; i += 4) {
+        uint32_t v = (uint32_t)buf[i] << 24 | (uint32_t)buf[i + 1] << 16 | (uint32_t)buf[i + 2] << 8 | buf[i + 3];
+        for (int d = 4; d >= 0; d--) {
+            z85[zn + (size_t)d] = g_z85_digits[v % 85];
+            v /= 85;
+        }
+        zn += 5;
+    }
+    uint32_t card = (uint32_t)roaring_bitmap_get_cardinality(small);
+    uint32_t par = (uint32_t)n | card << 16;
+    uint8_t h1[5] = {1, (uint8_t)par, (uint8_t)(par >> 8), (uint8_t)(par >> 16), (uint8_t)(par >> 24)};
+    put("fuzz_delta_dv", "inline_small", h1, 5, z85, zn);
+    size_t fn = 0;
+    file[fn++] = 1; /* format version */
+    file[fn++] = (uint8_t)(n >> 24);
+    file[fn++] = (uint8_t)(n >> 16);
+    file[fn++] = (uint8_t)(n >> 8);
+    file[fn++] = (uint8_t)n;
+    memcpy(file + fn, buf, n);
+    fn += n;
+    uint32_t crc = (uint32_t)crc32(0L, buf, (uInt)n);
+    file[fn++] = (uint8_t)(crc >> 24);
+    file[fn++] = (uint8_t)(crc >> 16);
+    file[fn++] = (uint8_t)(crc >> 8);
+    file[fn++] = (uint8_t)crc;
+    par = 1u | (uint32_t)n << 8 | card << 24;
+    uint8_t h2[5] = {2, (uint8_t)par, (uint8_t)(par >> 8), (uint8_t)(par >> 16), (uint8_t)(par >> 24)};
+    put("fuzz_delta_dv", "file_small", h2, 5, file, fn);
+    roaring_bitmap_free(sparse);
+    roaring_bitmap_free(dense);
+    roaring_bitmap_free(runs);
+    roaring_bitmap_free(small);
+    free(buf);
+    free(file);
+    free(z85);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 4) {
@@ -367,6 +467,7 @@ int main(int argc, char **argv)
     level_seeds();
     codec_seeds();
     encoding_seeds();
+    dv_seeds();
     sql_seeds(argv[3]);
     fprintf(stderr, "seedgen: %d seeds in %s\n", g_count, g_out);
     return 0;

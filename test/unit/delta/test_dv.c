@@ -306,6 +306,90 @@ static void test_corrupt_bitmaps(void)
     free(r.p);
 }
 
+/* Inputs that CRoaring 0.2.66's deserializer accepts but whose iterators would then read out of
+ * bounds (all-zero bitset container, run container without runs): dv.c must reject them before
+ * CRoaring sees them. Also an empty bucket before a non-empty one. */
+static void test_croaring_traps(void)
+{
+    dlt_dv *dv;
+    tn_err err = TN_ERR_INIT;
+    /* bitset container: header cardinality 5000 (> 4096 so it is a bitset), no bits set */
+    bytes z = {0};
+    b_le32(&z, 1681511377u);
+    b_le64(&z, 1);
+    b_le32(&z, 0);
+    b_le32(&z, 12346);
+    b_le32(&z, 1);
+    uint16_t zh[2] = {0, 4999};
+    b_put(&z, zh, 4);
+    b_le32(&z, 0);
+    uint8_t *zeros = calloc(1, 8192);
+    b_put(&z, zeros, 8192);
+    CHECK_EQ_INT(dlt_dv_decode(z.p, z.n, &dv, &err), TN_CORRUPT);
+    CHECK(strstr(err.msg, "bitmap container cardinality") != NULL);
+    /* set exactly 5000 bits: valid */
+    for (int i = 0; i < 5000; i++)
+        z.p[z.n - 8192 + i / 8] |= (uint8_t)(1u << (i % 8));
+    CHECK_EQ_INT(dlt_dv_decode(z.p, z.n, &dv, &err), TN_OK);
+    if (dv) {
+        CHECK_EQ_INT(dlt_dv_cardinality(dv), 5000);
+        CHECK_EQ_INT(dlt_dv_max(dv), 4999);
+        uint32_t sel[6000];
+        CHECK_EQ_INT(dlt_dv_select(dv, 0, 6000, sel), 1000);
+        CHECK_EQ_INT(sel[0], 5000);
+        dlt_dv_free(dv);
+    }
+    free(zeros);
+    free(z.p);
+    /* run container with zero runs (header says 1 value) */
+    bytes r = {0};
+    b_le32(&r, 1681511377u);
+    b_le64(&r, 1);
+    b_le32(&r, 0);
+    b_le32(&r, 12347);
+    uint8_t flag = 1;
+    b_put(&r, &flag, 1);
+    uint16_t rh[3] = {0, 0, 0}; /* key 0, card 1, nruns 0 */
+    b_put(&r, rh, 6);
+    CHECK_EQ_INT(dlt_dv_decode(r.p, r.n, &dv, &err), TN_CORRUPT);
+    CHECK(strstr(err.msg, "run container cardinality") != NULL);
+    free(r.p);
+    /* bucket 0 empty (0 containers), bucket 2 holds row (2 << 32) + 7 */
+    bytes e = {0};
+    b_le32(&e, 1681511377u);
+    b_le64(&e, 2);
+    b_le32(&e, 0);
+    b_le32(&e, 12346);
+    b_le32(&e, 0);
+    b_le32(&e, 2);
+    b_le32(&e, 12346);
+    b_le32(&e, 1);
+    uint16_t eh[2] = {0, 0};
+    b_put(&e, eh, 4);
+    b_le32(&e, 0);
+    uint16_t seven = 7;
+    b_put(&e, &seven, 2);
+    CHECK_EQ_INT(dlt_dv_decode(e.p, e.n, &dv, &err), TN_OK);
+    if (dv) {
+        uint64_t row = ((uint64_t)2 << 32) + 7;
+        CHECK_EQ_INT(dlt_dv_cardinality(dv), 1);
+        CHECK_EQ_INT(dlt_dv_max(dv), row);
+        CHECK(dlt_dv_contains(dv, row) && !dlt_dv_contains(dv, 7));
+        uint32_t sel[16];
+        CHECK_EQ_INT(dlt_dv_select(dv, row - 8, 16, sel), 15);
+        CHECK_EQ_INT(sel[7], 7);
+        CHECK_EQ_INT(sel[8], 9);
+        dlt_dv_iter it;
+        uint64_t buf[4];
+        dlt_dv_iter_init(&it, dv, 0);
+        CHECK_EQ_INT(dlt_dv_iter_next(&it, UINT64_MAX, buf, 4), 1);
+        CHECK_EQ_INT(buf[0], row);
+        CHECK_EQ_INT(dlt_dv_iter_next(&it, UINT64_MAX, buf, 4), 0);
+        dlt_dv_free(dv);
+    }
+    free(e.p);
+}
+
 /* Native layout: magic 1681511376 and int32 framing (big- or little-endian), bitmap i = high key i. */
 static void test_native_layout(void)
 {
@@ -531,4 +615,4 @@ out:
     free(rows);
 }
 
-TEST_MAIN(test_roaring_built, test_corrupt_bitmaps, test_native_layout, test_inline_example, test_dv_files)
+TEST_MAIN(test_roaring_built, test_corrupt_bitmaps, test_croaring_traps, test_native_layout, test_inline_example, test_dv_files)
