@@ -180,7 +180,9 @@ struct dlt_snapshot {
     int64_t timestamp_ms;      /* commit timestamp of `version` (in-commit timestamp, else the
                                   commit file's modification time); -1 if unknown */
     int64_t checkpoint_version;/* checkpoint replay started from; -1 = JSON commits from 0 */
-    const char *checkpoint_note; /* why a newer checkpoint was not used, or NULL */
+    const char *checkpoint_note; /* why a newer checkpoint or a log compaction file was not used,
+                                    or NULL */
+    uint32_t compactions_used; /* log compaction files read in place of their commit ranges */
     dlt_lastcp_status last_checkpoint;
     dlt_protocol protocol;
     dlt_metadata metadata;

@@ -179,9 +179,15 @@ typedef struct dlt_ckpt {
     bool named_by_last;    /* matches _last_checkpoint */
 } dlt_ckpt;
 
+typedef struct dlt_compaction {
+    int64_t from, to;      /* X.Y.compacted.json: commits X..Y (X <= Y) */
+} dlt_compaction;
+
 typedef struct dlt_listing {
     int64_t *commits;      /* versions with N.json, ascending, unique */
     uint32_t ncommits;
+    dlt_compaction *compactions; /* by from ascending, then to descending */
+    uint32_t ncompactions;
     dlt_ckpt *ckpts;       /* complete checkpoints, newest first (preferred first among equals) */
     uint32_t nckpts;
     int64_t latest;        /* -1 when the log is empty */
@@ -195,6 +201,8 @@ void dlt_listing_free(dlt_listing *l);
 bool dlt_listing_has_commit(const dlt_listing *l, int64_t v);
 /* Name of commit v ("%020lld.json") into buf (>= 32 bytes). */
 void dlt_commit_name(int64_t v, char *buf);
+/* Name of the compaction file of commits from..to into buf (>= 64 bytes). */
+void dlt_compaction_name(int64_t from, int64_t to, char *buf);
 
 /* ---- table internals (snapshot.c) ---- */
 struct dlt_table {

@@ -9,7 +9,9 @@
  *   V.checkpoint.OOOOOOOOOO.PPPPPPPPPP.parquet  part O of a P-part checkpoint (complete only when
  *                                           parts 1..P are all listed; readers must ignore others)
  *   V.checkpoint.<uuid>.json|parquet        UUID-named V2 checkpoint
- *   V.crc, X.Y.compacted.json, _staged_commits, anything else: ignored.
+ *   X.Y.compacted.json                      log compaction file: the reconciled actions of commits
+ *                                           X..Y ("Log Compaction Files"); listed when X <= Y
+ *   V.crc, _staged_commits, anything else: ignored.
  *
  * _last_checkpoint is read but only as a hint: the listing is the truth. Its status is recorded:
  * OK (it names the newest complete checkpoint), STALE (a newer complete checkpoint is listed),
@@ -62,7 +64,7 @@ static uint32_t parse_u10(const char *s)
     return x > UINT32_MAX ? UINT32_MAX : (uint32_t)x;
 }
 
-/* 0 = ignore, 1 = commit, 2 = checkpoint (rc filled) */
+/* 0 = ignore, 1 = commit, 2 = checkpoint (rc filled), 3 = compaction (rc->version = end) */
 static int classify(const char *name, int64_t *version, rawck *rc)
 {
     size_t n = strlen(name);
@@ -72,6 +74,13 @@ static int classify(const char *name, int64_t *version, rawck *rc)
     size_t rn = n - 21;
     if (strcmp(r, "json") == 0)
         return 1;
+    if (rn == 20 + 15 && strcmp(r + 20, ".compacted.json") == 0) {
+        memset(rc, 0, sizeof *rc);
+        if (!parse_version(r, &rc->version) || rc->version < *version)
+            return 0;
+        rc->name = name;
+        return 3;
+    }
     if (strncmp(r, "checkpoint.", 11) != 0)
         return 0;
     r += 11;
@@ -140,6 +149,15 @@ static int ckpt_cmp(const void *a, const void *b)
     return strcmp(x->parts[0], y->parts[0]);
 }
 
+/* by start ascending, then end descending (the widest range first) */
+static int compaction_cmp(const void *a, const void *b)
+{
+    const dlt_compaction *x = a, *y = b;
+    if (x->from != y->from)
+        return x->from < y->from ? -1 : 1;
+    return x->to > y->to ? -1 : x->to < y->to;
+}
+
 static int i64_cmp(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -162,6 +180,7 @@ void dlt_listing_free(dlt_listing *l)
     }
     tn_free(l->ckpts);
     tn_free(l->commits);
+    tn_free(l->compactions);
     tn_free(l->log_dir);
     memset(l, 0, sizeof *l);
 }
@@ -247,7 +266,7 @@ int dlt_log_list(const dlt_table *t, dlt_listing *out, tn_err *err)
     char **names = NULL;
     size_t nn = 0;
     rawck *raw = NULL;
-    uint32_t nraw = 0, ccap = 0, kcap = 0;
+    uint32_t nraw = 0, ccap = 0, kcap = 0, mcap = 0;
     bool has_last = false;
     int rc;
     out->log_dir = dlt_path_join(t->root, "_delta_log");
@@ -286,8 +305,23 @@ int dlt_log_list(const dlt_table *t, dlt_listing *out, tn_err *err)
             out->commits[out->ncommits++] = v;
         } else if (k == 2) {
             raw[nraw++] = r;
+        } else if (k == 3) {
+            if (out->ncompactions == mcap) {
+                uint32_t nc = mcap ? mcap * 2 : 8;
+                dlt_compaction *p = tn_realloc(out->compactions, nc * sizeof *p);
+                if (!p) {
+                    rc = tn_err_set(err, TN_NOMEM, "out of memory");
+                    goto done;
+                }
+                out->compactions = p;
+                mcap = nc;
+            }
+            out->compactions[out->ncompactions].from = v;
+            out->compactions[out->ncompactions++].to = r.version;
         }
     }
+    if (out->ncompactions)
+        qsort(out->compactions, out->ncompactions, sizeof *out->compactions, compaction_cmp);
     if (out->ncommits)
         qsort(out->commits, out->ncommits, sizeof *out->commits, i64_cmp);
     /* group checkpoint files; keep complete ones */
@@ -355,4 +389,9 @@ done:
     if (rc)
         dlt_listing_free(out);
     return rc;
+}
+
+void dlt_compaction_name(int64_t from, int64_t to, char *buf)
+{
+    snprintf(buf, 64, "%020lld.%020lld.compacted.json", (long long)from, (long long)to);
 }

@@ -211,11 +211,10 @@ int dlt_snapshot_parse_partitions(const dlt_snapshot *s, const dlt_map *partitio
 
 /* ---- commits ---- */
 
-static int read_commit(dlt_table *t, const dlt_listing *l, int64_t v, dlt_arena *a, bool reset, dlt_action_fn fn,
-                       void *ctx, tn_err *err)
+/* Read the log file `name` (inside _delta_log) into fn. */
+static int read_log_file(dlt_table *t, const dlt_listing *l, const char *name, dlt_arena *a, bool reset,
+                         dlt_action_fn fn, void *ctx, tn_err *err)
 {
-    char name[32];
-    dlt_commit_name(v, name);
     char *path = dlt_path_join(l->log_dir, name);
     if (!path)
         return tn_err_set(err, TN_NOMEM, "out of memory");
@@ -227,6 +226,14 @@ static int read_commit(dlt_table *t, const dlt_listing *l, int64_t v, dlt_arena 
     tn_free(buf);
     tn_free(path);
     return rc;
+}
+
+static int read_commit(dlt_table *t, const dlt_listing *l, int64_t v, dlt_arena *a, bool reset, dlt_action_fn fn,
+                       void *ctx, tn_err *err)
+{
+    char name[32];
+    dlt_commit_name(v, name);
+    return read_log_file(t, l, name, a, reset, fn, ctx, err);
 }
 
 typedef struct info_grab {
@@ -313,7 +320,28 @@ static int64_t first_missing(const dlt_listing *l, int64_t from, int64_t to)
     return -1;
 }
 
-static int load_version(dlt_table *t, const dlt_listing *l, int64_t version, dlt_snapshot **out, tn_err *err)
+/* The widest compaction file starting at v that ends at or before V, or NULL. */
+static const dlt_compaction *pick_compaction(const dlt_listing *l, int64_t v, int64_t V)
+{
+    uint32_t lo = 0, hi = l->ncompactions;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (l->compactions[mid].from < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < l->ncompactions && l->compactions[lo].from == v; lo++)
+        if (l->compactions[lo].to <= V)
+            return &l->compactions[lo];
+    return NULL;
+}
+
+/* Replay to `version`. With use_compactions, log compaction files replace the commit ranges they
+ * cover; if one of them cannot be used (unreadable, malformed, or its actions break replay),
+ * *compaction_failed is set and the caller retries without them (they are optional). */
+static int load_version_ex(dlt_table *t, const dlt_listing *l, int64_t version, bool use_compactions,
+                           bool *compaction_failed, tn_sbuf *note_in, dlt_snapshot **out, tn_err *err)
 {
     *out = NULL;
     if (l->latest < 0)
@@ -375,27 +403,58 @@ static int load_version(dlt_table *t, const dlt_listing *l, int64_t version, dlt
             goto done;
         }
     }
-    for (int64_t v = used_cp + 1; v <= V; v++) {
+    uint32_t ncompactions = 0;
+    bool last_from_json = false; /* commit V itself was read (its commitInfo is in the replay) */
+    for (int64_t v = used_cp + 1; v <= V;) {
+        const dlt_compaction *cm = use_compactions ? pick_compaction(l, v, V) : NULL;
+        if (cm && cm->to > v) {
+            char name[64];
+            dlt_compaction_name(cm->from, cm->to, name);
+            dlt_replay_begin_commit(r, cm->to);
+            rc = read_log_file(t, l, name, &scratch, true, dlt_replay_apply, r, err);
+            if (rc) {
+                if (rc != TN_NOMEM && rc != TN_IOERR) {
+                    *compaction_failed = true;
+                    tn_sbuf_printf(note_in, "%slog compaction file %s not used: %s", note_in->len ? "; " : "", name,
+                                   err->msg);
+                }
+                goto done;
+            }
+            ncompactions++;
+            last_from_json = false;
+            v = cm->to + 1;
+            continue;
+        }
         dlt_replay_begin_commit(r, v);
         if ((rc = read_commit(t, l, v, &scratch, true, dlt_replay_apply, r, err)))
             goto done;
+        last_from_json = true;
+        v++;
     }
     dlt_snapshot *s = NULL;
-    if ((rc = dlt_replay_finish(r, V, &s, err)))
+    if ((rc = dlt_replay_finish(r, V, &s, err))) {
+        if (ncompactions && rc != TN_NOMEM && rc != TN_IOERR) {
+            *compaction_failed = true;
+            tn_sbuf_printf(note_in, "%slog compaction files not used: %s", note_in->len ? "; " : "", err->msg);
+        }
         goto done;
+    }
     s->checkpoint_version = used_cp;
+    s->compactions_used = ncompactions;
     s->last_checkpoint = l->lastcp;
+    if (note_in->len)
+        tn_sbuf_printf(&note, "%s%s", note.len ? "; " : "", tn_sbuf_str(note_in));
     if (note.len && !(s->checkpoint_note = dlt_arena_strdup(s->arena_, tn_sbuf_str(&note)))) {
         dlt_snapshot_unref(s);
         rc = tn_err_set(err, TN_NOMEM, "out of memory");
         goto done;
     }
     /* the snapshot's commit timestamp */
-    const dlt_commit_info *ci = used_cp < V ? dlt_replay_last_info(r) : NULL;
+    const dlt_commit_info *ci = last_from_json ? dlt_replay_last_info(r) : NULL;
     if (ci && ci->in_commit_timestamp >= 0) {
         s->timestamp_ms = ci->in_commit_timestamp;
     } else if (dlt_listing_has_commit(l, V)) {
-        if (used_cp == V) {
+        if (!last_from_json) {
             dlt_arena a;
             dlt_arena_init(&a);
             info_grab g = {&a, false, {0}};
@@ -412,6 +471,20 @@ static int load_version(dlt_table *t, const dlt_listing *l, int64_t version, dlt
 done:
     dlt_replay_free(r);
     dlt_arena_free(&scratch);
+    tn_sbuf_free(&note);
+    return rc;
+}
+
+static int load_version(dlt_table *t, const dlt_listing *l, int64_t version, dlt_snapshot **out, tn_err *err)
+{
+    tn_sbuf note = TN_SBUF_INIT;
+    bool failed = false;
+    int rc = load_version_ex(t, l, version, l->ncompactions > 0, &failed, &note, out, err);
+    if (rc && failed) {
+        tn_err_clear(err);
+        failed = false;
+        rc = load_version_ex(t, l, version, false, &failed, &note, out, err);
+    }
     tn_sbuf_free(&note);
     return rc;
 }
