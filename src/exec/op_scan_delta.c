@@ -36,6 +36,13 @@
  * copied); a batch it empties is skipped in every column reader. Change-feed tasks may instead
  * keep only the rows one DV deletes and another does not (deletion-vector updates).
  *
+ * Row counts without reading: a scan with no output columns and no predicates (COUNT(*)) answers
+ * a snapshot file whose add.stats has numRecords from the log alone: numRecords minus the deletion
+ * vector's descriptor cardinality (numRecords counts the physical rows, PROTOCOL.md "Per-file
+ * Statistics"; the DV's rows are a subset of them), emitted as column-less chunks of at most
+ * TN_BATCH rows. Files without numRecords are opened and counted from their row groups as usual.
+ * Change-feed sources are always read.
+ *
  * Output vectors are owned by the operator and reused batch after batch unless still referenced
  * downstream (then replaced).
  */
@@ -482,6 +489,8 @@ typedef struct delta_scan {
     uint32_t *dvsel;         /* TN_BATCH */
     uint64_t *dvbuf;         /* TN_BATCH */
 
+    uint64_t counted_rows;   /* rows of the current counted-from-stats file still to emit */
+
     tn_chunk *chunk;
     ex_delta_scan_stats stats;
 } delta_scan;
@@ -613,6 +622,7 @@ static void close_file(delta_scan *s)
     s->pf = NULL;
     s->task = NULL;
     s->in_file = false;
+    s->counted_rows = 0;
 }
 
 /* Source of output column j in the current file. */
@@ -713,6 +723,22 @@ static int start_file(delta_scan *s, bool *got, tn_err *err)
     const ex_delta_source *src = s->src;
     s->task = &src->tasks[s->surv[i]];
     s->in_file = true;
+    const dlt_file *lf = s->task->file;
+    if (s->nfields == 0 && s->npreds == 0 && (s->prune & EX_PRUNE_STATS) && !src->changes && lf &&
+        lf->num_records >= 0 && !s->task->dv_only) {
+        int64_t deleted = s->task->dv ? s->task->dv->cardinality : 0;
+        if (deleted < 0 || deleted > lf->num_records) {
+            close_file(s);
+            return tn_err_set(err, TN_CORRUPT, "%s: the deletion vector of \"%s\" deletes %lld rows, but add.stats "
+                              "says the file has %lld", src->label, lf->path, (long long)deleted,
+                              (long long)lf->num_records);
+        }
+        s->counted_rows = (uint64_t)(lf->num_records - deleted);
+        s->stats.files_counted++;
+        s->stats.rows_deleted += (uint64_t)deleted;
+        *got = true;
+        return TN_OK;
+    }
     int rc = pq_file_open(src->fs, s->task->path, &s->pf, err);
     if (rc) {
         if (rc != TN_NOMEM)
@@ -1008,6 +1034,19 @@ static int scan_next(ex_op *op, tn_chunk **out, tn_err *err)
             if ((rc = start_file(s, &got, err)) || !got)
                 return rc;
         }
+        if (!s->pf) { /* counted from add.stats */
+            if (s->counted_rows == 0) {
+                close_file(s);
+                continue;
+            }
+            uint32_t k = (uint32_t)TN_MIN(s->counted_rows, (uint64_t)TN_BATCH);
+            s->counted_rows -= k;
+            s->chunk->count = k;
+            s->chunk->sel = NULL;
+            s->chunk->nsel = 0;
+            *out = s->chunk;
+            return TN_OK;
+        }
         if (!s->in_rg) {
             bool got;
             if ((rc = start_rg(s, &got, err))) {
@@ -1149,6 +1188,8 @@ static void scan_explain(const ex_op *op, tn_sbuf *out)
                        (unsigned long long)st->files_read, (unsigned long long)st->row_groups_total,
                        (unsigned long long)st->row_groups_skipped, (unsigned long long)st->row_groups_skipped_pages,
                        (unsigned long long)st->rows_read, (unsigned long long)st->rows_deleted);
+    if (st->files_counted)
+        tn_sbuf_printf(out, "; files counted from add.stats numRecords: %llu", (unsigned long long)st->files_counted);
 }
 
 static const ex_op_vt g_delta_vt = {"DELTA_SCAN", scan_next, scan_destroy, scan_explain};

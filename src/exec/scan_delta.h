@@ -121,6 +121,8 @@ typedef struct ex_delta_scan_stats {
     uint64_t rows_read;                /* rows decoded */
     uint64_t rows_deleted;             /* dropped by deletion vectors */
     uint64_t dvs_loaded;
+    uint64_t files_counted;            /* COUNT(*)-only scans: files whose rows were counted from
+                                          add.stats numRecords (minus the DV cardinality) unopened */
 } ex_delta_scan_stats;
 
 /* Scan nfields source columns (fields[i] = source column; may be 0 for COUNT(*)), with
@@ -132,7 +134,8 @@ ex_op *op_scan_delta_create(ex_delta_source *src, const uint32_t *fields, uint32
  * (or by EXPLAIN before that). */
 const ex_delta_scan_stats *op_scan_delta_stats(const ex_op *op);
 /* Enable/disable the pruning steps (EX_PRUNE_STATS covers partition values, add.stats and row
- * group statistics; EX_PRUNE_PAGES the page index). Before the first next(); tests/benchmarks. */
+ * group statistics, and counting rows from add.stats numRecords; EX_PRUNE_PAGES the page index).
+ * Before the first next(); tests/benchmarks. */
 void op_scan_delta_set_pruning(ex_op *op, unsigned mask);
 
 #endif
