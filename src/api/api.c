@@ -177,6 +177,7 @@ static const vfs g_base_vfs = {"base-dir", bv_open, bv_close, bv_read, bv_write,
 
 static void db_free(tarn_db *db)
 {
+    dlt_snapcache_free(db->snapcache); /* before the vfs its snapshots use */
     tn_free(db->bvfs.dir);
     tn_free(db);
 }
@@ -223,6 +224,8 @@ TARN_API int tarn_open(const char *path, tarn_db **out)
     if (!db)
         return TARN_NOMEM;
     db->fs = vfs_default();
+    if (dlt_snapcache_new(TARN_SNAPCACHE_TABLES, &db->snapcache))
+        return api_set_err(db, TARN_NOMEM, "out of memory");
     if (path && *path)
         return set_base_dir(db, path);
     return TARN_OK;
@@ -371,7 +374,7 @@ TARN_API int tarn_prepare(tarn_db *db, const char *sql, const char **tail, tarn_
     api_clear_err(db);
     if (!sql || !out)
         return api_set_err(db, TARN_MISUSE, "tarn_prepare: sql and out must not be NULL");
-    sq_env env = {db->fs};
+    sq_env env = {db->fs, db->snapcache};
     sq_plan *plan = NULL;
     tn_err err = TN_ERR_INIT;
     int rc = sq_prepare(&env, sql, tail, &plan, &err);

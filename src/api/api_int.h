@@ -19,6 +19,10 @@
 #include "util/sbuf.h"
 #include "vfs/vfs.h"
 #include "sql/sql.h"
+#include "delta/delta.h"
+
+/* Tables whose newest Delta snapshot a connection keeps (delta.h "snapshot cache"). */
+#define TARN_SNAPCACHE_TABLES 16
 
 /* VFS wrapper resolving relative paths against the connection's base directory. */
 typedef struct api_vfs {
@@ -29,6 +33,7 @@ typedef struct api_vfs {
 
 struct tarn_db {
     vfs *fs;             /* vfs_default() or &bvfs.base */
+    struct dlt_snapcache *snapcache; /* Delta snapshots reused across statements (owned) */
     api_vfs bvfs;
     int errcode;
     char errmsg[TN_ERR_MSG_MAX];

@@ -239,6 +239,39 @@ int dlt_snapshot_load_at_time(dlt_table *t, int64_t timestamp_ms, dlt_snapshot *
 void dlt_snapshot_ref(dlt_snapshot *s);
 void dlt_snapshot_unref(dlt_snapshot *s); /* NULL-safe */
 
+/* ---- snapshot cache ---- */
+
+/* Keeps the newest snapshot loaded of each table (keyed by vfs, root and the open options), at
+ * most max_tables tables (least recently used evicted), so that repeated queries do not replay
+ * the log again. Every load still lists _delta_log (the latest version must be known):
+ *   - the cached snapshot is reused when it is the version asked for;
+ *   - a newer version is built incrementally: the cached state plus the commits after it (no
+ *     checkpoint re-read), when those commits are all listed;
+ *   - older versions (time travel) and everything else are loaded in full (and not cached unless
+ *     newer than what is cached).
+ * A cached snapshot is trusted only while the commit file of its version keeps the modification
+ * time and size it had when cached (a table deleted and re-created under the same path is
+ * reloaded; commit files themselves are immutable in Delta).
+ * Thread-safe: one mutex guards the table list; loads run outside it (two threads missing at once
+ * both load; the newer result is kept). Snapshots returned are referenced: unref them as usual.
+ * The cache holds references to snapshots (and through them their dlt_table and vfs): free it
+ * before the vfs. */
+typedef struct dlt_snapcache dlt_snapcache;
+typedef struct dlt_snapcache_stats {
+    uint64_t hits;         /* cached snapshot returned as is */
+    uint64_t refreshes;    /* built from a cached snapshot plus newer commits */
+    uint64_t loads;        /* replayed from a checkpoint / the first commit */
+} dlt_snapcache_stats;
+int dlt_snapcache_new(uint32_t max_tables, dlt_snapcache **out); /* TN_NOMEM */
+void dlt_snapcache_free(dlt_snapcache *c);                        /* NULL-safe */
+/* dlt_snapshot_load / dlt_snapshot_load_at_time through the cache (same results and errors). */
+int dlt_snapcache_load(dlt_snapcache *c, dlt_table *t, int64_t version, dlt_snapshot **out, tn_err *err);
+int dlt_snapcache_load_at_time(dlt_snapcache *c, dlt_table *t, int64_t timestamp_ms, dlt_snapshot **out,
+                               tn_err *err);
+void dlt_snapcache_get_stats(dlt_snapcache *c, dlt_snapcache_stats *out);
+/* Drop every cached snapshot. */
+void dlt_snapcache_clear(dlt_snapcache *c);
+
 const dlt_txn *dlt_snapshot_find_txn(const dlt_snapshot *s, const char *app_id);
 const dlt_domain *dlt_snapshot_find_domain(const dlt_snapshot *s, const char *domain);
 /* Typed partition values for a raw partitionValues map (e.g. of a dlt_commit add) under this

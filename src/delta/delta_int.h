@@ -212,6 +212,18 @@ struct dlt_table {
     bool allow_outside;
 };
 
+/* Snapshot at `version` (-1 latest) from listing l: replay from the best checkpoint, or, with a
+ * seed (an older snapshot of the same table whose successors up to `version` are all listed),
+ * from the seed's state plus the commits after it. Log compaction files are used when they fit
+ * and skipped with a note when they cannot be used. */
+int dlt_load_version(dlt_table *t, const dlt_listing *l, int64_t version, const dlt_snapshot *seed,
+                     dlt_snapshot **out, tn_err *err);
+/* First version in [from, to] without a listed commit, or -1. */
+int64_t dlt_listing_first_missing(const dlt_listing *l, int64_t from, int64_t to);
+/* dlt_snapcache_load with the listing already made (snapcache.c). */
+int dlt_snapcache_get_(dlt_snapcache *c, dlt_table *t, const dlt_listing *l, int64_t version, dlt_snapshot **out,
+                       tn_err *err);
+
 /* Free a snapshot now (refcount ignored): replay failures and the last unref (snapshot.c). */
 void dlt_snapshot_free_(dlt_snapshot *s);
 
@@ -221,6 +233,9 @@ int dlt_replay_new(dlt_table *t, dlt_replay **out);
 void dlt_replay_free(dlt_replay *r);
 /* Forget everything applied so far (checkpoint fallback). */
 void dlt_replay_reset(dlt_replay *r);
+/* Start from a loaded snapshot's state (protocol, metaData, txns, domains, live files in their
+ * order), as if its actions had been applied: the incremental refresh of a cached snapshot. */
+int dlt_replay_seed(dlt_replay *r, const dlt_snapshot *s, tn_err *err);
 /* The action sink (dlt_action_fn) that applies actions; ctx = the replay. */
 int dlt_replay_apply(void *ctx, const dlt_action *a, tn_err *err);
 /* Commit-boundary hook: tells the replay which version the next actions belong to. */

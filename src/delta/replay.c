@@ -300,6 +300,45 @@ int dlt_replay_apply(void *ctx, const dlt_action *a, tn_err *err)
     return rc ? tn_err_set(err, rc, "out of memory during log replay") : TN_OK;
 }
 
+int dlt_replay_seed(dlt_replay *r, const dlt_snapshot *s, tn_err *err)
+{
+    dlt_action a;
+    memset(&a, 0, sizeof a);
+    a.kind = DLT_A_PROTOCOL;
+    a.u.protocol = s->protocol;
+    int rc = dlt_replay_apply(r, &a, err);
+    if (rc)
+        return rc;
+    const dlt_metadata *md = &s->metadata;
+    memset(&a, 0, sizeof a);
+    a.kind = DLT_A_METADATA;
+    a.u.meta.id = md->id;
+    a.u.meta.name = md->name;
+    a.u.meta.description = md->description;
+    a.u.meta.format_provider = md->format_provider;
+    a.u.meta.format_options = md->format_options;
+    a.u.meta.schema_string = md->schema_string;
+    a.u.meta.partition_columns = md->partition_columns;
+    a.u.meta.npartition_columns = md->npartition_columns;
+    a.u.meta.has_created_time = md->has_created_time;
+    a.u.meta.created_time = md->created_time;
+    a.u.meta.configuration = md->configuration;
+    if ((rc = dlt_replay_apply(r, &a, err)))
+        return rc;
+    for (uint32_t i = 0; i < s->ntxns; i++)
+        if (apply_txn(r, &s->txns[i]))
+            return tn_err_set(err, TN_NOMEM, "out of memory during log replay");
+    for (uint32_t i = 0; i < s->ndomains; i++) {
+        dlt_domain_action d = {s->domains[i].domain, s->domains[i].configuration, false};
+        if (apply_domain(r, &d))
+            return tn_err_set(err, TN_NOMEM, "out of memory during log replay");
+    }
+    for (uint64_t i = 0; i < s->nfiles; i++)
+        if ((rc = apply_add(r, &s->files[i], err)))
+            return rc;
+    return TN_OK;
+}
+
 /* ---- protocol check ---- */
 
 static const char *const g_reader_features[] = {"columnMapping",       "deletionVectors", "timestampNtz",

@@ -311,8 +311,7 @@ done:
 
 /* ---- loading a version ---- */
 
-/* First version in [from, to] without a listed commit, or -1. */
-static int64_t first_missing(const dlt_listing *l, int64_t from, int64_t to)
+int64_t dlt_listing_first_missing(const dlt_listing *l, int64_t from, int64_t to)
 {
     for (int64_t v = from; v <= to; v++)
         if (!dlt_listing_has_commit(l, v))
@@ -340,8 +339,9 @@ static const dlt_compaction *pick_compaction(const dlt_listing *l, int64_t v, in
 /* Replay to `version`. With use_compactions, log compaction files replace the commit ranges they
  * cover; if one of them cannot be used (unreadable, malformed, or its actions break replay),
  * *compaction_failed is set and the caller retries without them (they are optional). */
-static int load_version_ex(dlt_table *t, const dlt_listing *l, int64_t version, bool use_compactions,
-                           bool *compaction_failed, tn_sbuf *note_in, dlt_snapshot **out, tn_err *err)
+static int load_version_ex(dlt_table *t, const dlt_listing *l, int64_t version, const dlt_snapshot *seed,
+                           bool use_compactions, bool *compaction_failed, tn_sbuf *note_in, dlt_snapshot **out,
+                           tn_err *err)
 {
     *out = NULL;
     if (l->latest < 0)
@@ -362,11 +362,16 @@ static int load_version_ex(dlt_table *t, const dlt_listing *l, int64_t version, 
         rc = tn_err_set(err, rc, "out of memory");
         goto done;
     }
-    for (uint32_t i = 0; i < l->nckpts; i++) {
+    if (seed) { /* incremental: the seed's state, then the commits after it (contiguity checked by the caller) */
+        if ((rc = dlt_replay_seed(r, seed, err)))
+            goto done;
+        used_cp = seed->version;
+    }
+    for (uint32_t i = 0; !seed && i < l->nckpts; i++) {
         const dlt_ckpt *c = &l->ckpts[i];
         if (c->version > V)
             continue;
-        int64_t miss = first_missing(l, c->version + 1, V);
+        int64_t miss = dlt_listing_first_missing(l, c->version + 1, V);
         if (miss >= 0) {
             rc = tn_err_set(err, TN_CORRUPT, "%s: log versions are not contiguous: commit %lld is missing (needed to "
                             "reach version %lld from the checkpoint at version %lld)", t->root, (long long)miss,
@@ -387,8 +392,8 @@ static int load_version_ex(dlt_table *t, const dlt_listing *l, int64_t version, 
         tn_sbuf_printf(&note, "%scheckpoint %s not used: %s", note.len ? "; " : "", c->parts[0], cerr.msg);
         dlt_replay_reset(r);
     }
-    if (used_cp < 0) {
-        int64_t miss = first_missing(l, 0, V);
+    if (!seed && used_cp < 0) {
+        int64_t miss = dlt_listing_first_missing(l, 0, V);
         if (miss >= 0) {
             if (last_ck_rc)
                 rc = tn_err_set(err, last_ck_rc, "%s: version %lld cannot be reconstructed: %s", t->root,
@@ -439,8 +444,10 @@ static int load_version_ex(dlt_table *t, const dlt_listing *l, int64_t version, 
         }
         goto done;
     }
-    s->checkpoint_version = used_cp;
-    s->compactions_used = ncompactions;
+    s->checkpoint_version = seed ? seed->checkpoint_version : used_cp;
+    s->compactions_used = ncompactions + (seed ? seed->compactions_used : 0);
+    if (seed && seed->checkpoint_note)
+        tn_sbuf_printf(&note, "%s", seed->checkpoint_note);
     s->last_checkpoint = l->lastcp;
     if (note_in->len)
         tn_sbuf_printf(&note, "%s%s", note.len ? "; " : "", tn_sbuf_str(note_in));
@@ -475,18 +482,28 @@ done:
     return rc;
 }
 
-static int load_version(dlt_table *t, const dlt_listing *l, int64_t version, dlt_snapshot **out, tn_err *err)
+int dlt_load_version(dlt_table *t, const dlt_listing *l, int64_t version, const dlt_snapshot *seed,
+                     dlt_snapshot **out, tn_err *err)
 {
     tn_sbuf note = TN_SBUF_INIT;
     bool failed = false;
-    int rc = load_version_ex(t, l, version, l->ncompactions > 0, &failed, &note, out, err);
+    int rc = load_version_ex(t, l, version, seed, l->ncompactions > 0, &failed, &note, out, err);
     if (rc && failed) {
         tn_err_clear(err);
         failed = false;
-        rc = load_version_ex(t, l, version, false, &failed, &note, out, err);
+        rc = load_version_ex(t, l, version, seed, false, &failed, &note, out, err);
     }
     tn_sbuf_free(&note);
     return rc;
+}
+
+/* A load through the snapshot cache when there is one. */
+static int load_version(dlt_table *t, const dlt_listing *l, int64_t version, dlt_snapcache *cache,
+                        dlt_snapshot **out, tn_err *err)
+{
+    if (cache)
+        return dlt_snapcache_get_(cache, t, l, version, out, err);
+    return dlt_load_version(t, l, version, NULL, out, err);
 }
 
 int dlt_snapshot_load(dlt_table *t, int64_t version, dlt_snapshot **out, tn_err *err)
@@ -496,7 +513,19 @@ int dlt_snapshot_load(dlt_table *t, int64_t version, dlt_snapshot **out, tn_err 
     int rc = dlt_log_list(t, &l, err);
     if (rc)
         return rc;
-    rc = load_version(t, &l, version, out, err);
+    rc = load_version(t, &l, version, NULL, out, err);
+    dlt_listing_free(&l);
+    return rc;
+}
+
+int dlt_snapcache_load(dlt_snapcache *c, dlt_table *t, int64_t version, dlt_snapshot **out, tn_err *err)
+{
+    *out = NULL;
+    dlt_listing l;
+    int rc = dlt_log_list(t, &l, err);
+    if (rc)
+        return rc;
+    rc = load_version(t, &l, version, c, out, err);
     dlt_listing_free(&l);
     return rc;
 }
@@ -549,7 +578,7 @@ static int ict_of(dlt_table *t, const dlt_listing *l, int64_t v, int64_t *ts, tn
     return rc;
 }
 
-int dlt_snapshot_load_at_time(dlt_table *t, int64_t ts, dlt_snapshot **out, tn_err *err)
+static int load_at_time(dlt_table *t, int64_t ts, dlt_snapcache *cache, dlt_snapshot **out, tn_err *err)
 {
     *out = NULL;
     dlt_listing l;
@@ -559,7 +588,7 @@ int dlt_snapshot_load_at_time(dlt_table *t, int64_t ts, dlt_snapshot **out, tn_e
     int rc = dlt_log_list(t, &l, err);
     if (rc)
         return rc;
-    if ((rc = load_version(t, &l, -1, &latest, err)))
+    if ((rc = load_version(t, &l, -1, cache, &latest, err)))
         goto done;
     if (!l.ncommits) {
         rc = tn_err_set(err, TN_NOTFOUND, "%s: no commit files to time travel by timestamp", t->root);
@@ -666,13 +695,23 @@ int dlt_snapshot_load_at_time(dlt_table *t, int64_t ts, dlt_snapshot **out, tn_e
         *out = latest;
         latest = NULL;
     } else {
-        rc = load_version(t, &l, found, out, err);
+        rc = load_version(t, &l, found, cache, out, err);
     }
 done:
     tn_free(mt);
     dlt_snapshot_unref(latest);
     dlt_listing_free(&l);
     return rc;
+}
+
+int dlt_snapshot_load_at_time(dlt_table *t, int64_t ts, dlt_snapshot **out, tn_err *err)
+{
+    return load_at_time(t, ts, NULL, out, err);
+}
+
+int dlt_snapcache_load_at_time(dlt_snapcache *c, dlt_table *t, int64_t ts, dlt_snapshot **out, tn_err *err)
+{
+    return load_at_time(t, ts, c, out, err);
 }
 
 /* ---- history ---- */

@@ -124,6 +124,12 @@ static int make_label(ex_delta_source *src, const char *path, const char *suffix
 
 int ex_delta_source_open(vfs *fs, const char *path, const ex_delta_at *at, ex_delta_source **out, tn_err *err)
 {
+    return ex_delta_source_open_cached(fs, NULL, path, at, out, err);
+}
+
+int ex_delta_source_open_cached(vfs *fs, dlt_snapcache *cache, const char *path, const ex_delta_at *at,
+                                ex_delta_source **out, tn_err *err)
+{
     *out = NULL;
     if (!fs || !path)
         return tn_err_set(err, TN_MISUSE, "ex_delta_source_open: bad arguments");
@@ -135,10 +141,13 @@ int ex_delta_source_open(vfs *fs, const char *path, const ex_delta_at *at, ex_de
     if (rc)
         goto done;
     int kind = at ? at->kind : EX_DELTA_LATEST;
+    int64_t version = kind == EX_DELTA_VERSION ? at->version : -1;
     if (kind == EX_DELTA_TIMESTAMP)
-        rc = dlt_snapshot_load_at_time(src->table, at->timestamp_ms, &src->snap, err);
+        rc = cache ? dlt_snapcache_load_at_time(cache, src->table, at->timestamp_ms, &src->snap, err)
+                   : dlt_snapshot_load_at_time(src->table, at->timestamp_ms, &src->snap, err);
     else
-        rc = dlt_snapshot_load(src->table, kind == EX_DELTA_VERSION ? at->version : -1, &src->snap, err);
+        rc = cache ? dlt_snapcache_load(cache, src->table, version, &src->snap, err)
+                   : dlt_snapshot_load(src->table, version, &src->snap, err);
     if (rc)
         goto done;
     if (kind == EX_DELTA_VERSION && at->version < 0) {

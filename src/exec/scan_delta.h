@@ -100,6 +100,9 @@ bool ex_delta_is_table(vfs *fs, const char *path);
 /* Open the snapshot source of the table at path. TN_NOTFOUND "not a Delta table" when there is
  * no _delta_log; time-travel errors as dlt_snapshot_load / dlt_snapshot_load_at_time. */
 int ex_delta_source_open(vfs *fs, const char *path, const ex_delta_at *at, ex_delta_source **out, tn_err *err);
+/* The same, loading the snapshot through a snapshot cache (delta.h; NULL = none). */
+int ex_delta_source_open_cached(vfs *fs, dlt_snapcache *cache, const char *path, const ex_delta_at *at,
+                                ex_delta_source **out, tn_err *err);
 /* Open the change data feed of versions [start, end] (end < 0: latest). Per commit: its cdc
  * files (_change_data) when it has any; otherwise, when delta.enableChangeDataFeed is on at that
  * version, inserts from its data-changing adds and deletes from its data-changing removes

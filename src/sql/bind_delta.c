@@ -30,6 +30,7 @@
 static int nomem(sq_binder *b) { return tn_err_set(b->err, TN_NOMEM, "out of memory binding SQL"); }
 
 static vfs *env_fs(const sq_binder *b) { return b->env && b->env->fs ? b->env->fs : vfs_default(); }
+static dlt_snapcache *env_cache(const sq_binder *b) { return b->env ? b->env->snapcache : NULL; }
 
 int sq_resources_add_delta(sq_resources *r, ex_delta_source *src)
 {
@@ -128,7 +129,7 @@ static int open_snapshot(sq_binder *b, const sq_source *s, const char *path, con
                          const char *qual, sq_bound *out)
 {
     ex_delta_source *src = NULL;
-    int rc = ex_delta_source_open(env_fs(b), path, at, &src, b->err);
+    int rc = ex_delta_source_open_cached(env_fs(b), env_cache(b), path, at, &src, b->err);
     if (rc)
         return at_pos(b, rc, pos);
     return install(b, s, src, qual, out);

@@ -15,8 +15,11 @@
 #include "../vfs/vfs.h"
 #include "../exec/exec.h"
 
+struct dlt_snapcache;
+
 typedef struct sq_env {
     vfs *fs;                 /* file access for sources and COPY */
+    struct dlt_snapcache *snapcache; /* Delta snapshot cache of the connection, or NULL */
 } sq_env;
 
 typedef enum sq_stmt_kind {

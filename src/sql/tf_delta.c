@@ -393,7 +393,8 @@ int sq_delta_detail_op(sq_binder *b, const char *path, uint32_t pos, ex_op **out
     uint32_t nclus = 0;
     int rc = dlt_table_open(b->env && b->env->fs ? b->env->fs : vfs_default(), path, &t, err);
     if (!rc)
-        rc = dlt_snapshot_load(t, -1, &s, err);
+        rc = b->env && b->env->snapcache ? dlt_snapcache_load(b->env->snapcache, t, -1, &s, err)
+                                         : dlt_snapshot_load(t, -1, &s, err);
     if (rc) {
         rc = fail_at(b, rc, pos);
         goto done;
