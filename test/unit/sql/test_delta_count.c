@@ -124,4 +124,26 @@ static void test_count_partitioned_time_travel(void)
     DS_EXPECT("1|300\n2|200", "SELECT k, count(*) FROM '%s' GROUP BY k ORDER BY k", root);
 }
 
-TEST_MAIN(ds_open, test_count_from_stats, test_count_partitioned_time_travel, ds_close)
+/* One connection keeps its snapshots cached: later commits must still be seen (the cached
+ * snapshot is brought forward), including removes and time travel back. */
+static void test_session_follows_commits(void)
+{
+    char root[2048];
+    snprintf(root, sizeof root, "%s", dt_table("count_session"));
+    long s0 = ds_copy(root, "a.parquet", "SELECT range AS id, range % 10 AS g FROM range(300)", "");
+    long s1 = ds_copy(root, "b.parquet", "SELECT range AS id, range % 10 AS g FROM range(200)", "");
+    char a0[8192], a1[8192];
+    snprintf(a0, sizeof a0, "%s", dt_add("a.parquet", s0, NULL, "\"stats\":\"{\\\"numRecords\\\":300}\""));
+    snprintf(a1, sizeof a1, "%s", dt_add("b.parquet", s1, NULL, NULL));
+    dt_commit(root, 0, dt_cat(DT_PROTO, dt_meta(g_schema, NULL, NULL), a0, NULL));
+    DS_EXPECT("300", "SELECT count(*) FROM '%s'", root);
+    DS_EXPECT("300", "SELECT count(*) FROM '%s'", root);
+    dt_commit(root, 1, a1);
+    DS_EXPECT("500|64750", "SELECT count(*), sum(id) FROM '%s'", root);
+    dt_commit(root, 2, dt_remove("a.parquet", NULL));
+    DS_EXPECT("200", "SELECT count(*) FROM '%s'", root);
+    DS_EXPECT("300", "SELECT count(*) FROM '%s' VERSION AS OF 0", root);
+    DS_EXPECT("200", "SELECT count(*) FROM '%s'", root);
+}
+
+TEST_MAIN(ds_open, test_count_from_stats, test_count_partitioned_time_travel, test_session_follows_commits, ds_close)
