@@ -176,7 +176,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: prune_bench gen PATH NROWS | prune_bench run PATH RUNS QUERY...\n");
         return 2;
     }
-    sq_env env = {vfs_default()};
+    sq_env env = {vfs_default(), NULL};
     int runs = atoi(argv[3]);
     if (runs < 1)
         runs = 1;

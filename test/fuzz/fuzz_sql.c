@@ -190,7 +190,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *sql = malloc(size + 1);
     memcpy(sql, data, size);
     sql[size] = 0; /* embedded NULs just end the text early */
-    sq_env env = {&memvfs};
+    sq_env env = {&memvfs, NULL};
     const char *cur = sql;
     for (int i = 0; i < MAX_STATEMENTS && *cur; i++) {
         tn_err err = TN_ERR_INIT;
