@@ -198,6 +198,7 @@ struct dlt_snapshot {
     /* ---- private ---- */
     int64_t refcnt_;
     struct dlt_arena *arena_;
+    struct dlt_stats **stats_memo_; /* nfiles slots, parsed stats of files (dlt_snapshot_file_stats) */
 };
 
 /* ---- table ---- */
@@ -305,6 +306,12 @@ typedef struct dlt_stats {
  * whether stats exist) or TN_NOMEM. Free with dlt_stats_free. Thread-safe (s is read-only). */
 int dlt_file_stats(const dlt_snapshot *s, const dlt_file *f, dlt_stats *out, tn_err *err);
 void dlt_stats_free(dlt_stats *st);
+/* The parsed stats of live file s->files[i], parsed on first use and kept by the snapshot (a
+ * cached snapshot serves every later query without parsing JSON again). *out is owned by the
+ * snapshot, immutable, valid while the caller holds its reference. Thread-safe (lock-free: two
+ * threads racing on one file both parse it, one result is kept). TN_NOMEM; i >= nfiles is
+ * TN_MISUSE. Memory: about (16 + 80 x columns) bytes per file whose stats were asked for. */
+int dlt_snapshot_file_stats(dlt_snapshot *s, uint64_t i, const dlt_stats **out, tn_err *err);
 
 /* ---- history and single commits ---- */
 

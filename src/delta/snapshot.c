@@ -133,8 +133,14 @@ void dlt_snapshot_free_(dlt_snapshot *s)
 {
     if (!s)
         return;
-    for (uint64_t i = 0; i < s->nfiles; i++)
+    for (uint64_t i = 0; i < s->nfiles; i++) {
         tn_free(s->files[i].owned_);
+        if (s->stats_memo_ && s->stats_memo_[i]) {
+            dlt_stats_free(s->stats_memo_[i]);
+            tn_free(s->stats_memo_[i]);
+        }
+    }
+    tn_free(s->stats_memo_);
     tn_free(s->files);
     dlt_arena_destroy(s->arena_);
     dlt_table_unref(s->table);

@@ -393,6 +393,49 @@ int dlt_file_stats(const dlt_snapshot *s, const dlt_file *f, dlt_stats *out, tn_
     return TN_OK;
 }
 
+int dlt_snapshot_file_stats(dlt_snapshot *s, uint64_t i, const dlt_stats **out, tn_err *err)
+{
+    *out = NULL;
+    if (i >= s->nfiles)
+        return tn_err_set(err, TN_MISUSE, "dlt_snapshot_file_stats: file %llu of %llu", (unsigned long long)i,
+                          (unsigned long long)s->nfiles);
+    dlt_stats **memo = __atomic_load_n(&s->stats_memo_, __ATOMIC_ACQUIRE);
+    if (!memo) {
+        dlt_stats **fresh = tn_calloc(s->nfiles, sizeof *fresh);
+        if (!fresh)
+            return tn_err_set(err, TN_NOMEM, "out of memory");
+        dlt_stats **expected = NULL;
+        if (__atomic_compare_exchange_n(&s->stats_memo_, &expected, fresh, false, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE)) {
+            memo = fresh;
+        } else {
+            tn_free(fresh);
+            memo = expected;
+        }
+    }
+    dlt_stats *st = __atomic_load_n(&memo[i], __ATOMIC_ACQUIRE);
+    if (!st) {
+        dlt_stats *mine = tn_malloc(sizeof *mine);
+        if (!mine)
+            return tn_err_set(err, TN_NOMEM, "out of memory");
+        int rc = dlt_file_stats(s, &s->files[i], mine, err);
+        if (rc) {
+            tn_free(mine);
+            return rc;
+        }
+        dlt_stats *expected = NULL;
+        if (__atomic_compare_exchange_n(&memo[i], &expected, mine, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+            st = mine;
+        } else {
+            dlt_stats_free(mine);
+            tn_free(mine);
+            st = expected;
+        }
+    }
+    *out = st;
+    return TN_OK;
+}
+
 void dlt_stats_free(dlt_stats *st)
 {
     if (!st)

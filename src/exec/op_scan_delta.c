@@ -549,17 +549,23 @@ static int prune_files(delta_scan *s, tn_err *err)
             continue;
         after_part++;
         if (use && data_preds && t->file) {
-            dlt_stats st;
-            int rc = dlt_file_stats(src->snap, t->file, &st, err);
+            /* snapshot files: the snapshot's memoized stats; change-feed adds: parsed here */
+            const dlt_snapshot *snap = src->snap;
+            bool in_snap = !src->changes && t->file >= snap->files && t->file < snap->files + snap->nfiles;
+            dlt_stats own;
+            const dlt_stats *st = &own;
+            int rc = in_snap ? dlt_snapshot_file_stats(src->snap, (uint64_t)(t->file - snap->files), &st, err)
+                             : dlt_file_stats(snap, t->file, &own, err);
             if (rc)
                 return rc;
             for (uint32_t i = 0; keep && i < s->npreds; i++) {
                 const ex_delta_col *col = &src->cols[s->preds[i].field];
                 if (col->kind == EX_DCOL_DATA &&
-                    !stats_may_match(&st, col->field_index, src->types[s->preds[i].field], &s->preds[i]))
+                    !stats_may_match(st, col->field_index, src->types[s->preds[i].field], &s->preds[i]))
                     keep = false;
             }
-            dlt_stats_free(&st);
+            if (!in_snap)
+                dlt_stats_free(&own);
         }
         if (keep)
             s->surv[n++] = ti;

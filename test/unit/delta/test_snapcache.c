@@ -5,7 +5,9 @@
  * removed domains); time travel to older versions loads in full without evicting the newer entry;
  * a table re-created under the same path (its commit file changed) is reloaded; log cleanup that
  * leaves a gap falls back to a full load; least recently used tables are evicted; timestamp time
- * travel goes through the cache; concurrent loads from several threads agree.
+ * travel goes through the cache; concurrent loads from several threads agree. Also the parsed
+ * per-file stats a snapshot memoizes (dlt_snapshot_file_stats): same values as dlt_file_stats,
+ * parsed once, safe under concurrent first use.
  */
 #include "delta_testutil.h"
 
@@ -277,4 +279,82 @@ static void test_threads(void)
     dlt_snapcache_free(cache);
 }
 
-TEST_MAIN(test_hit_refresh_time_travel, test_invalidation_and_eviction, test_threads)
+typedef struct stats_worker {
+    dlt_snapshot *s;
+    const dlt_stats *seen[64];
+    int bad;
+} stats_worker;
+
+static void *stats_work(void *arg)
+{
+    stats_worker *w = arg;
+    for (uint64_t i = 0; i < w->s->nfiles; i++) {
+        tn_err err = TN_ERR_INIT;
+        if (dlt_snapshot_file_stats(w->s, i, &w->seen[i], &err))
+            w->bad++;
+    }
+    return NULL;
+}
+
+static void test_memo_stats(void)
+{
+    char root[2048];
+    snprintf(root, sizeof root, "%s", dt_table("snapcache_stats"));
+    char c0[65536];
+    snprintf(c0, sizeof c0, "%s%s", DT_PROTO, dt_meta(DT_SCHEMA_AB, NULL, NULL));
+    for (int i = 0; i < 40; i++) {
+        char p[32], st[256];
+        snprintf(p, sizeof p, "f%d.parquet", i);
+        snprintf(st, sizeof st, "\"stats\":\"{\\\"numRecords\\\":%d,\\\"minValues\\\":{\\\"a\\\":%d,\\\"b\\\":\\\"s%d\\\"},"
+                 "\\\"maxValues\\\":{\\\"a\\\":%d},\\\"nullCount\\\":{\\\"a\\\":%d}}\"", i + 1, i * 10, i, i * 10 + 9, i % 3);
+        strcat(c0, dt_add(p, 100, NULL, i == 7 ? NULL : st));
+    }
+    dt_commit(root, 0, c0);
+    dlt_snapshot *s = NULL;
+    tn_err err = TN_ERR_INIT;
+    CHECK_EQ_INT(dt_load(root, -1, &s, &err), TN_OK);
+    if (!s)
+        return;
+    CHECK_EQ_INT(s->nfiles, 40);
+    pthread_t th[4];
+    stats_worker w[4];
+    for (int k = 0; k < 4; k++) {
+        memset(&w[k], 0, sizeof w[k]);
+        w[k].s = s;
+        pthread_create(&th[k], NULL, stats_work, &w[k]);
+    }
+    for (int k = 0; k < 4; k++)
+        pthread_join(th[k], NULL);
+    int bad = 0;
+    for (uint64_t i = 0; i < s->nfiles; i++) {
+        const dlt_stats *m = NULL;
+        CHECK_EQ_INT(dlt_snapshot_file_stats(s, i, &m, &err), TN_OK);
+        for (int k = 0; k < 4; k++)
+            bad += w[k].bad + (w[k].seen[i] != m); /* one object per file, whoever parsed it */
+        dlt_stats fresh;
+        CHECK_EQ_INT(dlt_file_stats(s, &s->files[i], &fresh, &err), TN_OK);
+        bad += m->valid != fresh.valid || m->num_records != fresh.num_records || m->ncols != fresh.ncols;
+        for (uint32_t c = 0; c < m->ncols && c < fresh.ncols; c++) {
+            bad += m->cols[c].has_min != fresh.cols[c].has_min || m->cols[c].has_max != fresh.cols[c].has_max ||
+                   m->cols[c].null_count != fresh.cols[c].null_count;
+            if (m->cols[c].has_min && c == 0)
+                bad += m->cols[c].min.v.i64 != fresh.cols[c].min.v.i64;
+        }
+        dlt_stats_free(&fresh);
+    }
+    CHECK_EQ_INT(bad, 0);
+    const dlt_stats *m = NULL;
+    int f3 = dt_find_file(s, "f3.parquet"), f7 = dt_find_file(s, "f7.parquet");
+    CHECK(f3 >= 0 && f7 >= 0);
+    if (f3 >= 0 && dlt_snapshot_file_stats(s, (uint64_t)f3, &m, &err) == TN_OK) {
+        CHECK_EQ_INT(m->num_records, 4);
+        CHECK(m->cols[0].has_min && m->cols[0].min.v.i64 == 30 && m->cols[0].max.v.i64 == 39);
+        CHECK_EQ_INT(m->cols[0].null_count, 0);
+    }
+    if (f7 >= 0 && dlt_snapshot_file_stats(s, (uint64_t)f7, &m, &err) == TN_OK)
+        CHECK(!m->valid && m->num_records == -1);
+    CHECK_EQ_INT(dlt_snapshot_file_stats(s, 40, &m, &err), TN_MISUSE);
+    dlt_snapshot_unref(s);
+}
+
+TEST_MAIN(test_hit_refresh_time_travel, test_invalidation_and_eviction, test_threads, test_memo_stats)
