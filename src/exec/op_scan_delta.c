@@ -50,6 +50,7 @@
 #include "expr_int.h"
 #include "op_int.h"
 #include "../util/format.h"
+#include "../util/bufpool.h"
 #include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -455,6 +456,7 @@ typedef struct col_src {
 typedef struct delta_scan {
     ex_op base;
     ex_delta_source *src;
+    tn_bufpool pool;         /* chunk/page buffers reused from row group to row group */
     uint32_t nfields;
     uint32_t *fields;        /* source column per output column */
     pq_predicate *preds;     /* owned deep copies; field = source column */
@@ -829,7 +831,7 @@ static int start_rg(delta_scan *s, bool *got, tn_err *err)
         for (uint32_t j = 0; j < s->nfields; j++) {
             if (s->cs[j].kind != CS_READ)
                 continue;
-            int rc = pq_column_reader_open(s->pf, rg, s->cs[j].field, &s->readers[j], err);
+            int rc = pq_column_reader_open_pooled(s->pf, rg, s->cs[j].field, &s->pool, &s->readers[j], err);
             if (rc) {
                 close_rg(s);
                 return rc;
@@ -1093,6 +1095,7 @@ static void scan_destroy(ex_op *op)
     delta_scan *s = (delta_scan *)op;
     if (s->readers && s->pending_skip)
         close_file(s);
+    tn_bufpool_clear(&s->pool);
     tn_free(s->cs);
     tn_free(s->readers);
     tn_free(s->pending_skip);

@@ -56,6 +56,7 @@
 #include <string.h>
 #include <strings.h>
 #include "../util/format.h"
+#include "../util/bufpool.h"
 
 /* Gaps between selected row ranges up to this many rows are decoded and deselected rather than
  * skipped, so that one batch can cover several small ranges. */
@@ -90,6 +91,7 @@ static bool cursor_claim(morsel_cursor *c, uint64_t *morsel)
 typedef struct scan_op {
     ex_op base;
     ex_pq_source *src;
+    tn_bufpool pool;           /* chunk/page buffers reused from row group to row group */
     uint32_t nfields;
     uint32_t *fields;          /* source column per output column */
     pq_predicate *preds;       /* owned deep copies; field = source column */
@@ -289,7 +291,7 @@ static int start_morsel(scan_op *s, bool *got, tn_err *err)
         s->cur_rg = rg;
         s->in_morsel = true;
         for (uint32_t i = 0; i < s->nfields && s->ranges.n; i++) {
-            rc = pq_column_reader_open(f, rg, s->file_fields[i], &s->readers[i], err);
+            rc = pq_column_reader_open_pooled(f, rg, s->file_fields[i], &s->pool, &s->readers[i], err);
             if (rc) {
                 close_readers(s);
                 return rc;
@@ -525,6 +527,7 @@ static void scan_destroy(ex_op *op)
 {
     scan_op *s = (scan_op *)op;
     close_readers(s);
+    tn_bufpool_clear(&s->pool);
     tn_free(s->readers);
     tn_free(s->pending_skip);
     tn_chunk_free(s->chunk);

@@ -601,10 +601,11 @@ static int count_page_nonnull(pq_column_reader *r, uint32_t *out, tn_err *err)
 }
 
 /* ---- pages ---- */
+
 static void finish_page(pq_column_reader *r)
 {
-    tn_buf_unref(r->page_buf);
-    tn_buf_unref(r->scratch);
+    tn_bufpool_give(r->pool, r->page_buf); /* back to the pool unless still referenced downstream */
+    tn_bufpool_give(r->pool, r->scratch);
     tn_buf_unref(r->heap);
     tn_free(r->strs);
     tn_free(r->legacy_defs);
@@ -645,7 +646,7 @@ static int page_bytes(pq_column_reader *r, const uint8_t *body, size_t clen, siz
     }
     if ((rc = check_page_sizes(r, usize, clen, err)))
         return rc;
-    tn_buf *b = tn_buf_new(usize);
+    tn_buf *b = tn_bufpool_take(r->pool, usize);
     if (!b)
         return pq_rd_err(r, err, TN_NOMEM, "out of memory for a page of %zu bytes", usize);
     if ((rc = pq_decompress(r->md->codec, body, clen, b->data, usize, err))) {
@@ -765,7 +766,7 @@ static int init_values(pq_column_reader *r, const uint8_t *data, size_t len, tn_
             /* INT32 streams are decoded with 64-bit arithmetic and then truncated: wrapping mod 2^64
              * and truncating equals wrapping mod 2^32, and it accepts the 33-bit miniblocks DuckDB
              * writes when min_delta falls outside int32 (summary section 6.4). */
-            r->scratch = tn_buf_new((size_t)nn * 8);
+            r->scratch = tn_bufpool_take(r->pool, (size_t)nn * 8);
             if (!r->scratch)
                 return pq_rd_err(r, err, TN_NOMEM, "out of memory decoding %u values", nn);
             uint32_t nd = 0;
@@ -800,7 +801,7 @@ static int init_values(pq_column_reader *r, const uint8_t *data, size_t len, tn_
             return pq_rd_prefix(r, err, rc);
         if (pt == PQ_FIXED_LEN_BYTE_ARRAY) {
             /* back to fixed width so every FLBA conversion applies */
-            r->scratch = tn_buf_new((size_t)nn * r->pw);
+            r->scratch = tn_bufpool_take(r->pool, (size_t)nn * r->pw);
             if (!r->scratch)
                 return pq_rd_err(r, err, TN_NOMEM, "out of memory decoding %u values", nn);
             for (uint32_t i = 0; i < nn; i++) {
@@ -825,7 +826,7 @@ static int init_values(pq_column_reader *r, const uint8_t *data, size_t len, tn_
     case PQ_ENC_BYTE_STREAM_SPLIT: {
         if (r->pw == 0)
             return pq_rd_err(r, err, TN_CORRUPT, "BYTE_STREAM_SPLIT is not valid for this physical type");
-        r->scratch = tn_buf_new(len);
+        r->scratch = tn_bufpool_take(r->pool, len);
         if (!r->scratch)
             return pq_rd_err(r, err, TN_NOMEM, "out of memory decoding %zu bytes", len);
         uint32_t n = (uint32_t)(len / r->pw);
@@ -1053,12 +1054,13 @@ static int pick_conv(pq_column_reader *r)
 
 /* Open a reader over leaf column `leaf` (schema node `node`) reading values as `type`. */
 static int open_leaf(pq_file *f, uint32_t rg, const pq_schema_node *node, int leaf, tn_type type, bool levels,
-                     pq_column_reader **out, tn_err *err)
+                     tn_bufpool *pool, pq_column_reader **out, tn_err *err)
 {
     int rc = TN_OK;
     pq_column_reader *r = tn_calloc(1, sizeof *r);
     if (!r)
         return tn_err_set(err, TN_NOMEM, "out of memory");
+    r->pool = pool ? pool : &r->own_pool;
     pq_file_ref(f);
     r->f = f;
     r->node = node;
@@ -1117,7 +1119,7 @@ static int open_leaf(pq_file *f, uint32_t rg, const pq_schema_node *node, int le
         goto done;
     }
     r->chunk_off = (uint64_t)start;
-    r->chunk = tn_buf_new((size_t)clen);
+    r->chunk = tn_bufpool_take(r->pool, (size_t)clen);
     if (!r->chunk) {
         rc = pq_rd_err(r, err, TN_NOMEM, "out of memory for a column chunk of %lld bytes", (long long)clen);
         goto done;
@@ -1137,6 +1139,12 @@ done:
 
 int pq_column_reader_open(pq_file *f, uint32_t rg, uint32_t field, pq_column_reader **out, tn_err *err)
 {
+    return pq_column_reader_open_pooled(f, rg, field, NULL, out, err);
+}
+
+int pq_column_reader_open_pooled(pq_file *f, uint32_t rg, uint32_t field, tn_bufpool *pool, pq_column_reader **out,
+                                 tn_err *err)
+{
     int rc;
     *out = NULL;
     const pq_schema_node *node = pq_file_field(f, field);
@@ -1147,7 +1155,7 @@ int pq_column_reader_open(pq_file *f, uint32_t rg, uint32_t field, pq_column_rea
                           node->unsupported_reason ? node->unsupported_reason : "unsupported type");
     int leaf = pq_schema_flat_leaf(node);
     if (leaf >= 0)
-        return open_leaf(f, rg, node, leaf, node->type, false, out, err);
+        return open_leaf(f, rg, node, leaf, node->type, false, pool, out, err);
     /* a nested field: this handle delegates to the nested reader */
     pq_nested_reader *nr = NULL;
     if ((rc = pq_nested_open(f, rg, field, &nr, err)))
@@ -1168,7 +1176,7 @@ int pq_leaf_open(pq_file *f, uint32_t rg, int col, pq_column_reader **out, tn_er
     *out = NULL;
     if (col < 0 || (uint32_t)col >= f->nleaves || rg >= f->meta.nrow_groups)
         return tn_err_set(err, TN_MISUSE, "%s: no leaf column %d / row group %u", f->path, col, rg);
-    return open_leaf(f, rg, f->leaves[col], col, f->leaf_types[col], true, out, err);
+    return open_leaf(f, rg, f->leaves[col], col, f->leaf_types[col], true, NULL, out, err);
 }
 
 int pq_column_reader_next(pq_column_reader *r, uint32_t max_rows, tn_vector *out, uint32_t *nrows, tn_err *err)
@@ -1284,7 +1292,8 @@ void pq_column_reader_close(pq_column_reader *r)
     finish_page(r);
     pq_nested_close(r->nested);
     tn_vector_unref(r->dict);
-    tn_buf_unref(r->chunk);
+    tn_bufpool_give(r->pool, r->chunk);
+    tn_bufpool_clear(&r->own_pool);
     tn_free(r->defs);
     tn_free(r->idx);
     tn_free(r->rep_def);

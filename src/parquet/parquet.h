@@ -109,10 +109,18 @@ bool pq_row_group_may_match(const pq_file *f, uint32_t rg, const pq_predicate *p
 
 /* ---- column reader ---- */
 typedef struct pq_column_reader pq_column_reader;
+struct tn_bufpool; /* util/bufpool.h */
 
 /* Open a reader for top-level field `field` in row group `rg`. Reads the column chunk's bytes
  * through the file's VFS. TN_NOTSUP for fields whose type is unsupported (e.g. nested, for now). */
 int pq_column_reader_open(pq_file *f, uint32_t rg, uint32_t field, pq_column_reader **out, tn_err *err);
+/* The same, drawing the column chunk, decompressed page and decoded page buffers from `pool` and
+ * giving them back when done (NULL: a pool private to the reader, reused between its pages). The
+ * pool must outlive the reader and be used by one thread at a time (util/bufpool.h); pass the same
+ * pool to the readers a scan opens one after another so row group after row group reuses memory
+ * instead of mapping and faulting in fresh pages. Nested fields ignore the pool. */
+int pq_column_reader_open_pooled(pq_file *f, uint32_t rg, uint32_t field, struct tn_bufpool *pool,
+                                 pq_column_reader **out, tn_err *err);
 /* Decode up to max_rows rows into out (whose type must equal the field's tn_type; the reader resets
  * it first and may turn it into a DICT vector). *nrows = rows produced; 0 at the end of the chunk. */
 int pq_column_reader_next(pq_column_reader *r, uint32_t max_rows, tn_vector *out, uint32_t *nrows, tn_err *err);

@@ -8,6 +8,7 @@
 #ifndef TN_PQ_READER_INT_H
 #define TN_PQ_READER_INT_H
 
+#include "../util/bufpool.h"
 #include "metadata.h"
 #include "encoding.h"
 #include "nested.h"
@@ -62,6 +63,9 @@ struct pq_column_reader {
     int enc;
     tn_buf *page_buf;        /* decompressed page, or a reference to the chunk buffer */
     tn_buf *scratch;         /* whole-page decoded values (DELTA_*, BSS) */
+    tn_bufpool *pool;        /* where chunk, page and scratch buffers come from and go back to: the
+                                caller's (pq_column_reader_open_pooled) or own_pool */
+    tn_bufpool own_pool;     /* reuse between the pages of this chunk when no pool was given */
     tn_buf *heap;            /* DELTA_BYTE_ARRAY strings */
     tn_str *strs;            /* DELTA_* string views (owned) */
     pq_rle_decoder def;
