@@ -40,8 +40,9 @@
  * a snapshot file whose add.stats has numRecords from the log alone: numRecords minus the deletion
  * vector's descriptor cardinality (numRecords counts the physical rows, PROTOCOL.md "Per-file
  * Statistics"; the DV's rows are a subset of them), emitted as column-less chunks of at most
- * TN_BATCH rows. Files without numRecords are opened and counted from their row groups as usual.
- * Change-feed sources are always read.
+ * TN_BATCH rows. Files without numRecords, or claiming more than DELTA_MAX_COUNTED_ROWS (a hostile
+ * log could otherwise make the scan emit ~10^15 batches), are opened and counted from their row
+ * groups as usual. Change-feed sources are always read.
  *
  * Output vectors are owned by the operator and reused batch after batch unless still referenced
  * downstream (then replaced).
@@ -499,6 +500,9 @@ typedef struct delta_scan {
 
 static const ex_op_vt g_delta_vt;
 
+/* Largest add.stats numRecords trusted for COUNT(*) without opening the file. */
+#define DELTA_MAX_COUNTED_ROWS ((int64_t)INT32_MAX)
+
 static int nomem(tn_err *err) { return tn_err_set(err, TN_NOMEM, "out of memory"); }
 
 /* Constant value of source column c in task t, or NULL when it varies by row. tmp: scratch. */
@@ -733,7 +737,7 @@ static int start_file(delta_scan *s, bool *got, tn_err *err)
     s->in_file = true;
     const dlt_file *lf = s->task->file;
     if (s->nfields == 0 && s->npreds == 0 && (s->prune & EX_PRUNE_STATS) && !src->changes && lf &&
-        lf->num_records >= 0 && !s->task->dv_only) {
+        lf->num_records >= 0 && lf->num_records <= DELTA_MAX_COUNTED_ROWS && !s->task->dv_only) {
         int64_t deleted = s->task->dv ? s->task->dv->cardinality : 0;
         if (deleted < 0 || deleted > lf->num_records) {
             close_file(s);

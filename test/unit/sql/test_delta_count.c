@@ -92,6 +92,14 @@ static void test_count_from_stats(void)
     CHECK_EQ_INT(op_count(root, EX_PRUNE_STATS, &st), 5000 - 5 + 100 + 7);
     CHECK_EQ_INT(op_count(root, 0, &st), want);
 
+    /* an absurd numRecords is not trusted: the file is opened and counted (no 10^15 batches) */
+    dt_commit(root, 2, dt_cat(dt_remove("p2.parquet", NULL),
+                              dt_add("p2.parquet", s2, NULL, "\"stats\":\"{\\\"numRecords\\\":900000000000000000}\""), NULL));
+    CHECK_EQ_INT(op_count(root, EX_PRUNE_STATS, &st), want);
+    CHECK_EQ_INT(st.files_counted, 1);
+    CHECK_EQ_INT(st.files_read, 2);
+    DS_EXPECT(w, "SELECT count(*) FROM '%s'", root);
+
     /* a DV deleting more rows than numRecords is corrupt */
     char x3[1024], a3[8192];
     snprintf(x3, sizeof x3,
@@ -99,7 +107,7 @@ static void test_count_from_stats(void)
              "\"file://%s/dv0.bin\",\"offset\":1,\"sizeInBytes\":%zu,\"cardinality\":5}", root, szd);
     long s3 = ds_copy(root, "p3.parquet", "SELECT range AS id, range % 10 AS g FROM range(5000)", "");
     snprintf(a3, sizeof a3, "%s", dt_add("p3.parquet", s3, NULL, x3));
-    dt_commit(root, 2, a3);
+    dt_commit(root, 3, a3);
     DS_EXPECT_ERROR(TARN_CORRUPT, "deletes 5 rows", "SELECT count(*) FROM '%s'", root);
 }
 
