@@ -514,16 +514,10 @@ static int load_version(dlt_table *t, const dlt_listing *l, int64_t version, dlt
 
 int dlt_snapshot_load(dlt_table *t, int64_t version, dlt_snapshot **out, tn_err *err)
 {
-    *out = NULL;
-    dlt_listing l;
-    int rc = dlt_log_list(t, &l, err);
-    if (rc)
-        return rc;
-    rc = load_version(t, &l, version, NULL, out, err);
-    dlt_listing_free(&l);
-    return rc;
+    return dlt_snapcache_load(NULL, t, version, out, err);
 }
 
+/* c may be NULL (no cache): then this is dlt_snapshot_load. */
 int dlt_snapcache_load(dlt_snapcache *c, dlt_table *t, int64_t version, dlt_snapshot **out, tn_err *err)
 {
     *out = NULL;
